@@ -1,0 +1,13 @@
+DROP TABLE deliveries;
+DROP TABLE notifications;
+DROP TABLE check_runs;
+DROP TABLE app_settings;
+DROP TABLE login_failures;
+DROP TABLE api_tokens;
+DROP TABLE users;
+DROP TABLE recipients;
+DROP TABLE outage_sites;
+DROP TABLE outages;
+DROP TABLE site_views;
+DROP TABLE sites;
+DROP TABLE groups;

@@ -1,0 +1,218 @@
+//! The `sitewatch` command line, as clap types. Each command's help ends with examples.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sitewatch",
+    version,
+    about = "Uptime monitor and status page: administer sites, groups, recipients and users, or serve the web app",
+    long_about = None,
+    after_help = "Settings come from --config, else $SITEWATCH_CONFIG, else ./sitewatch.toml, else the defaults\n\
+                  (SQLite in ./sitewatch.db). Any key can be overridden by SITEWATCH_<SECTION>_<KEY>.\n\n\
+                  Examples:\n  sitewatch site add https://example.com/ --group web\n  sitewatch site list\n  \
+                  sitewatch user add alice"
+)]
+pub struct Cli {
+    /// Settings file to use instead of $SITEWATCH_CONFIG or ./sitewatch.toml
+    #[arg(long, short = 'c', global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending database migrations (serve and check also do this on start)
+    #[command(after_help = "Example:\n  sitewatch --config /etc/sitewatch/sitewatch.toml migrate")]
+    Migrate,
+    /// Manage the people who can log in to the web app
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage groups of sites
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Manage watched sites
+    #[command(subcommand)]
+    Site(SiteCommand),
+    /// Manage who receives alerts by e-mail
+    #[command(subcommand)]
+    Recipient(RecipientCommand),
+    /// Manage API tokens for scripts
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Add sites from a TOML, YAML or JSON file, all or nothing
+    #[command(after_help = IMPORT_HELP)]
+    Import(ImportArgs),
+    /// Delete check results older than a cut-off, in small batches
+    #[command(
+        after_help = "Examples:\n  sitewatch purge --older-than 90d --dry-run\n  sitewatch purge --older-than 12h"
+    )]
+    Purge(PurgeArgs),
+}
+
+const IMPORT_HELP: &str = "Accepted formats (by extension, or by content when the extension is unknown):\n\
+  sitewatch's own:  [[sites]] with url, name, group, interval_secs\n\
+  Datadog exercise: {\"websites\": [{\"URL\": ..., \"checkInterval\": 3.5}], \"defaultCheckInterval\": 3}\n\
+  targets list:     targets: [example.com, https://api.example.com/health]  (a bare host means https://HOST/)\n\n\
+Examples:\n  sitewatch import sites.toml --group web\n  sitewatch import config.json --skip-existing";
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; asks for the password twice unless --password-stdin
+    #[command(
+        after_help = "Examples:\n  sitewatch user add alice\n  echo \"$PASSWORD\" | sitewatch user add deploy --password-stdin"
+    )]
+    Add {
+        name: String,
+        /// Read the password from the first line of standard input (for scripts)
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users
+    #[command(after_help = "Example:\n  sitewatch user list --json")]
+    List(ListArgs),
+    /// Change a user's password
+    #[command(after_help = "Example:\n  sitewatch user passwd alice")]
+    Passwd {
+        name: String,
+        /// Read the new password from the first line of standard input
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Remove a user and their API tokens
+    #[command(after_help = "Example:\n  sitewatch user remove alice")]
+    Remove { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Add a group; its slug is made from the name unless --slug is given
+    #[command(
+        after_help = "Examples:\n  sitewatch group add \"Web shop\"\n  sitewatch group add Databases --slug db --order 2"
+    )]
+    Add {
+        name: String,
+        /// The group's short name in URLs and commands
+        #[arg(long)]
+        slug: Option<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Position on the dashboard; lower comes first
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        order: i32,
+    },
+    /// List groups and how many sites each holds
+    #[command(after_help = "Example:\n  sitewatch group list")]
+    List(ListArgs),
+    /// Remove an empty group
+    #[command(after_help = "Example:\n  sitewatch group remove old-servers")]
+    Remove { slug: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// Watch a new site; without --group it goes to the group `default`
+    #[command(after_help = "Examples:\n  sitewatch site add https://shop.example.com/\n  \
+                            sitewatch site add https://api.example.com/health --name API --group web --interval 300")]
+    Add {
+        url: String,
+        /// Display name; defaults to the URL's host
+        #[arg(long)]
+        name: Option<String>,
+        /// Slug of an existing group
+        #[arg(long)]
+        group: Option<String>,
+        /// Check at most this often, in seconds (default: every round)
+        #[arg(long, value_name = "SECS")]
+        interval: Option<i64>,
+        /// The site's short name in URLs and commands; made from the name when absent
+        #[arg(long)]
+        slug: Option<String>,
+    },
+    /// List sites with their state
+    #[command(after_help = "Examples:\n  sitewatch site list\n  sitewatch site list --json")]
+    List(ListArgs),
+    /// Stop checking a site (it keeps its history)
+    #[command(after_help = "Example:\n  sitewatch site pause shop")]
+    Pause { slug: String },
+    /// Check a paused site again
+    #[command(after_help = "Example:\n  sitewatch site resume shop")]
+    Resume { slug: String },
+    /// Stop watching a site and delete its check history
+    #[command(after_help = "Example:\n  sitewatch site remove shop")]
+    Remove { slug: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecipientCommand {
+    /// Send alerts to an address: for every site, one group's, or one site's
+    #[command(after_help = "Examples:\n  sitewatch recipient add ops@example.com\n  \
+                            sitewatch recipient add shop-team@example.com --group web\n  \
+                            sitewatch recipient add dev@example.com --site shop")]
+    Add {
+        email: String,
+        /// Only alerts about this site
+        #[arg(long, conflicts_with = "group")]
+        site: Option<String>,
+        /// Only alerts about sites of this group
+        #[arg(long)]
+        group: Option<String>,
+    },
+    /// List recipients and what they receive
+    #[command(after_help = "Example:\n  sitewatch recipient list")]
+    List(ListArgs),
+    /// Stop sending alerts to a recipient (by the id `recipient list` shows)
+    #[command(after_help = "Example:\n  sitewatch recipient remove 0b5e0c1e-4c1a-4b8e-9f6e-3a2d1c0b9a87")]
+    Remove { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user; it is printed once and only its hash is kept
+    #[command(after_help = "Example:\n  sitewatch token add alice --label deploy-script")]
+    Add {
+        user: String,
+        /// A note to recognise the token by later
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// List API tokens (never their secrets)
+    #[command(after_help = "Example:\n  sitewatch token list")]
+    List(ListArgs),
+    /// Revoke an API token by the id `token list` shows
+    #[command(after_help = "Example:\n  sitewatch token revoke 0b5e0c1e-4c1a-4b8e-9f6e-3a2d1c0b9a87")]
+    Revoke { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to read (.toml, .yaml, .yml or .json)
+    pub file: PathBuf,
+    /// Put sites that name no group into this existing group (default: `default`)
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Skip sites whose URL is already watched instead of refusing the whole file
+    #[arg(long)]
+    pub skip_existing: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// Delete views older than this: 90d, 12h, 2w, 30m
+    #[arg(long, value_name = "DURATION")]
+    pub older_than: String,
+    /// Only count what would be deleted
+    #[arg(long)]
+    pub dry_run: bool,
+}

@@ -1,0 +1,75 @@
+//! The database: one connection type and pool for SQLite and PostgreSQL, migrations, models.
+//!
+//! Code outside this module never asks which backend it runs on; the few statements that differ
+//! (locks, upserts, migration folders) are matched on the connection variant here.
+
+pub mod connection;
+mod error;
+mod id;
+mod migrations;
+pub mod models;
+pub mod schema;
+mod slugs;
+
+use std::time::Duration;
+
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
+
+pub use connection::{DbConnection, Manager, MultiBackend, write_transaction};
+pub use error::DbError;
+pub use id::Id;
+
+use crate::domain::database_url::DatabaseUrl;
+
+pub type PooledConn = PooledConnection<Manager>;
+
+/// A pool of connections to one database.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<Manager>,
+    url: DatabaseUrl,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("url", &self.url.to_string()).finish()
+    }
+}
+
+impl Db {
+    /// Opens a pool of at most `max_connections`; the first connection is made at once so a
+    /// wrong URL or an unreachable server is reported with its real cause.
+    pub fn open(url: &DatabaseUrl, max_connections: u32) -> Result<Db, DbError> {
+        let manager = Manager::new(url.clone());
+        let first = manager.connect().map_err(|e| DbError::Open { target: url.to_string(), reason: e.to_string() })?;
+        drop(first);
+        let pool = Pool::builder()
+            .max_size(max_connections.max(1))
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_secs(30))
+            .build_unchecked(manager);
+        Ok(Db { pool, url: url.clone() })
+    }
+
+    /// Opens the database and brings its schema up to date.
+    pub fn open_and_migrate(url: &DatabaseUrl, max_connections: u32) -> Result<Db, DbError> {
+        let db = Db::open(url, max_connections)?;
+        db.migrate()?;
+        Ok(db)
+    }
+
+    pub fn conn(&self) -> Result<PooledConn, DbError> {
+        self.pool.get().map_err(|e| DbError::Pool(e.to_string()))
+    }
+
+    /// Applies pending migrations; returns the versions applied (empty when up to date).
+    pub fn migrate(&self) -> Result<Vec<String>, DbError> {
+        let mut conn = self.conn()?;
+        migrations::run_pending(&mut conn)
+            .map_err(|reason| DbError::Migrate { target: self.url.to_string(), reason: reason.to_string() })
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+}

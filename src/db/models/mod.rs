@@ -1,0 +1,12 @@
+//! One file per stored entity: its row, its insert form, and the queries that belong to it.
+
+pub mod api_token;
+pub mod app_setting;
+pub mod check_run;
+pub mod group;
+pub mod notification;
+pub mod outage;
+pub mod recipient;
+pub mod site;
+pub mod site_view;
+pub mod user;

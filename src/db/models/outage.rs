@@ -1,0 +1,131 @@
+//! Outages: a span of time in which one or more sites were down (Djamon's `Outage` and
+//! `OutageSites`). One outage groups every site down at the same time.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::models::site::Site;
+use crate::db::schema::{outage_sites, outages};
+use crate::db::{DbConnection, Id};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = outages)]
+pub struct Outage {
+    pub id: Id,
+    pub started_at: NaiveDateTime,
+    pub resolved_at: Option<NaiveDateTime>,
+}
+
+/// A site's part in an outage. Name, slug and URL are copies, kept after the site is removed.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = outage_sites)]
+pub struct OutageSite {
+    pub id: Id,
+    pub outage_id: Id,
+    pub site_id: Option<Id>,
+    pub site_name: String,
+    pub site_slug: String,
+    pub site_url: String,
+    pub down_at: NaiveDateTime,
+    pub up_at: Option<NaiveDateTime>,
+    pub down_status_code: Option<i32>,
+    pub down_error: Option<String>,
+}
+
+impl Outage {
+    /// Opens a new outage starting at `at`.
+    pub fn open(conn: &mut DbConnection, at: NaiveDateTime) -> QueryResult<Outage> {
+        let outage = Outage { id: Id::new(), started_at: at, resolved_at: None };
+        diesel::insert_into(outages::table).values(&outage).execute(conn)?;
+        Ok(outage)
+    }
+
+    pub fn resolve(conn: &mut DbConnection, id: Id, at: NaiveDateTime) -> QueryResult<usize> {
+        diesel::update(outages::table.find(id)).set(outages::resolved_at.eq(at)).execute(conn)
+    }
+
+    pub fn find(conn: &mut DbConnection, id: Id) -> QueryResult<Option<Outage>> {
+        outages::table.find(id).select(Outage::as_select()).first(conn).optional()
+    }
+
+    /// The open outage, if any (there is at most one; the newest wins if data says otherwise).
+    pub fn current(conn: &mut DbConnection) -> QueryResult<Option<Outage>> {
+        outages::table
+            .filter(outages::resolved_at.is_null())
+            .order(outages::started_at.desc())
+            .select(Outage::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Outages newest first.
+    pub fn page(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<Vec<Outage>> {
+        outages::table
+            .order(outages::started_at.desc())
+            .offset(offset)
+            .limit(limit)
+            .select(Outage::as_select())
+            .load(conn)
+    }
+
+    pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+        outages::table.count().get_result(conn)
+    }
+}
+
+impl OutageSite {
+    /// Records that `site` joined `outage_id` at `at`, with what its failing check saw.
+    pub fn join(
+        conn: &mut DbConnection,
+        outage_id: Id,
+        site: &Site,
+        at: NaiveDateTime,
+        status_code: Option<i32>,
+        error: Option<&str>,
+    ) -> QueryResult<OutageSite> {
+        let row = OutageSite {
+            id: Id::new(),
+            outage_id,
+            site_id: Some(site.id),
+            site_name: site.name.clone(),
+            site_slug: site.slug.clone(),
+            site_url: site.url.clone(),
+            down_at: at,
+            up_at: None,
+            down_status_code: status_code,
+            down_error: error.map(str::to_owned),
+        };
+        diesel::insert_into(outage_sites::table).values(&row).execute(conn)?;
+        Ok(row)
+    }
+
+    pub fn close(conn: &mut DbConnection, id: Id, at: NaiveDateTime) -> QueryResult<usize> {
+        diesel::update(outage_sites::table.find(id)).set(outage_sites::up_at.eq(at)).execute(conn)
+    }
+
+    /// The sites of one outage in the order they went down.
+    pub fn of_outage(conn: &mut DbConnection, outage_id: Id) -> QueryResult<Vec<OutageSite>> {
+        outage_sites::table
+            .filter(outage_sites::outage_id.eq(outage_id))
+            .order((outage_sites::down_at.asc(), outage_sites::site_name.asc()))
+            .select(OutageSite::as_select())
+            .load(conn)
+    }
+
+    /// The sites of several outages at once (for a page of outages).
+    pub fn of_outages(conn: &mut DbConnection, outage_ids: &[Id]) -> QueryResult<Vec<OutageSite>> {
+        outage_sites::table
+            .filter(outage_sites::outage_id.eq_any(outage_ids))
+            .order((outage_sites::down_at.asc(), outage_sites::site_name.asc()))
+            .select(OutageSite::as_select())
+            .load(conn)
+    }
+
+    /// Rows of the open outage whose site has not come back yet.
+    pub fn still_down(conn: &mut DbConnection, outage_id: Id) -> QueryResult<Vec<OutageSite>> {
+        outage_sites::table
+            .filter(outage_sites::outage_id.eq(outage_id).and(outage_sites::up_at.is_null()))
+            .select(OutageSite::as_select())
+            .load(conn)
+    }
+}

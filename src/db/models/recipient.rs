@@ -1,0 +1,120 @@
+//! Alert recipients: an e-mail address for every alert, one group's, or one site's.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{groups, recipients, sites};
+use crate::db::{DbConnection, DbError, Id};
+use crate::domain::email::EmailAddress;
+use crate::domain::time::now_utc;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = recipients)]
+pub struct Recipient {
+    pub id: Id,
+    pub email: String,
+    pub site_id: Option<Id>,
+    pub group_id: Option<Id>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = recipients)]
+struct RecipientRow<'a> {
+    id: Id,
+    email: &'a str,
+    site_id: Option<Id>,
+    group_id: Option<Id>,
+    created_at: NaiveDateTime,
+}
+
+/// Which alerts a recipient receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Group(Id),
+    Site(Id),
+}
+
+/// A recipient with the slug of its group or site, for listings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecipientListing {
+    pub recipient: Recipient,
+    pub group_slug: Option<String>,
+    pub site_slug: Option<String>,
+}
+
+impl Recipient {
+    pub fn scope(&self) -> Scope {
+        match (self.site_id, self.group_id) {
+            (Some(site), _) => Scope::Site(site),
+            (None, Some(group)) => Scope::Group(group),
+            (None, None) => Scope::All,
+        }
+    }
+
+    /// Adds an address for a scope; the same address twice for one scope is refused.
+    pub fn add(conn: &mut DbConnection, email: &EmailAddress, scope: Scope) -> Result<Recipient, DbError> {
+        let (site_id, group_id) = match scope {
+            Scope::All => (None, None),
+            Scope::Group(id) => (None, Some(id)),
+            Scope::Site(id) => (Some(id), None),
+        };
+        let lower = email.as_str().to_lowercase();
+        let duplicate = Recipient::in_scope(conn, scope)?.into_iter().any(|r| r.email.to_lowercase() == lower);
+        if duplicate {
+            return Err(DbError::Conflict(format!("{email} already receives these alerts")));
+        }
+        let row = RecipientRow { id: Id::new(), email: email.as_str(), site_id, group_id, created_at: now_utc() };
+        diesel::insert_into(recipients::table).values(&row).execute(conn)?;
+        Ok(recipients::table.find(row.id).select(Recipient::as_select()).first(conn)?)
+    }
+
+    /// The recipients of exactly this scope (not the wider ones).
+    pub fn in_scope(conn: &mut DbConnection, scope: Scope) -> QueryResult<Vec<Recipient>> {
+        let query = recipients::table.select(Recipient::as_select()).order(recipients::email.asc()).into_boxed();
+        match scope {
+            Scope::All => query.filter(recipients::site_id.is_null().and(recipients::group_id.is_null())).load(conn),
+            Scope::Group(id) => query.filter(recipients::group_id.eq(id)).load(conn),
+            Scope::Site(id) => query.filter(recipients::site_id.eq(id)).load(conn),
+        }
+    }
+
+    /// Everyone who hears about a site: its own list, its group's and the global one,
+    /// each address once (compared without regard to case).
+    pub fn addresses_for_site(conn: &mut DbConnection, site_id: Id, group_id: Id) -> QueryResult<Vec<String>> {
+        let rows: Vec<String> = recipients::table
+            .filter(
+                recipients::site_id
+                    .eq(site_id)
+                    .or(recipients::group_id.eq(group_id))
+                    .or(recipients::site_id.is_null().and(recipients::group_id.is_null())),
+            )
+            .order(recipients::email.asc())
+            .select(recipients::email)
+            .load(conn)?;
+        let mut seen = std::collections::HashSet::new();
+        Ok(rows.into_iter().filter(|e| seen.insert(e.to_lowercase())).collect())
+    }
+
+    /// Every recipient with the slug it is attached to.
+    pub fn listing(conn: &mut DbConnection) -> QueryResult<Vec<RecipientListing>> {
+        let rows: Vec<(Recipient, Option<String>, Option<String>)> = recipients::table
+            .left_join(groups::table.on(recipients::group_id.eq(groups::id.nullable())))
+            .left_join(sites::table.on(recipients::site_id.eq(sites::id.nullable())))
+            .order((recipients::email.asc(), recipients::created_at.asc()))
+            .select((Recipient::as_select(), groups::slug.nullable(), sites::slug.nullable()))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(recipient, group_slug, site_slug)| RecipientListing { recipient, group_slug, site_slug })
+            .collect())
+    }
+
+    pub fn delete(conn: &mut DbConnection, id: Id) -> Result<(), DbError> {
+        match diesel::delete(recipients::table.find(id)).execute(conn)? {
+            0 => Err(DbError::NotFound(format!("there is no recipient with id {id}"))),
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Sites: what is watched, and (in the `last_*` columns) how its newest check went.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::error::conflict_on_unique;
+use crate::db::models::group::Group;
+use crate::db::schema::{groups, sites};
+use crate::db::slugs;
+use crate::db::{DbConnection, DbError, Id};
+use crate::domain::name::Name;
+use crate::domain::site_url::SiteUrl;
+use crate::domain::slug::Slug;
+use crate::domain::status::Status;
+use crate::domain::time::now_utc;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = sites)]
+pub struct Site {
+    pub id: Id,
+    pub group_id: Id,
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub active: bool,
+    pub interval_secs: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub last_checked_at: Option<NaiveDateTime>,
+    pub last_status_code: Option<i32>,
+    pub last_error: Option<String>,
+    pub last_response_ms: Option<i32>,
+    pub last_up: Option<bool>,
+    pub consecutive_failures: i32,
+    pub last_failure_at: Option<NaiveDateTime>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = sites)]
+struct SiteRow<'a> {
+    id: Id,
+    group_id: Id,
+    name: &'a str,
+    slug: &'a str,
+    url: &'a str,
+    active: bool,
+    interval_secs: Option<i32>,
+    created_at: NaiveDateTime,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = sites)]
+struct SiteChangeRow<'a> {
+    name: Option<&'a str>,
+    url: Option<&'a str>,
+    group_id: Option<Id>,
+    interval_secs: Option<Option<i32>>,
+    active: Option<bool>,
+}
+
+/// What a person asks for when adding a site.
+#[derive(Debug, Clone)]
+pub struct SiteSpec {
+    pub name: Name,
+    pub url: SiteUrl,
+    pub group_id: Id,
+    pub interval_secs: Option<u32>,
+    /// Chosen by hand; made from the name when absent.
+    pub slug: Option<Slug>,
+}
+
+/// A change to an existing site; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SiteChange {
+    pub name: Option<Name>,
+    pub url: Option<SiteUrl>,
+    pub group_id: Option<Id>,
+    pub interval_secs: Option<Option<u32>>,
+    pub active: Option<bool>,
+}
+
+impl Site {
+    pub fn status(&self) -> Status {
+        Status::of(self.active, self.last_up)
+    }
+
+    pub fn find(conn: &mut DbConnection, id: Id) -> QueryResult<Option<Site>> {
+        sites::table.find(id).select(Site::as_select()).first(conn).optional()
+    }
+
+    pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Site>> {
+        sites::table.filter(sites::slug.eq(slug)).select(Site::as_select()).first(conn).optional()
+    }
+
+    /// The site with this slug, or an error that says how to find the right one.
+    pub fn by_slug(conn: &mut DbConnection, slug: &str) -> Result<Site, DbError> {
+        Site::find_by_slug(conn, slug)?
+            .ok_or_else(|| DbError::NotFound(format!("there is no site `{slug}` (see `sitewatch site list`)")))
+    }
+
+    pub fn find_by_url(conn: &mut DbConnection, url: &str) -> QueryResult<Option<Site>> {
+        sites::table.filter(sites::url.eq(url)).select(Site::as_select()).first(conn).optional()
+    }
+
+    /// Every site with its group, in display order (group order, group name, site name).
+    pub fn all_with_groups(conn: &mut DbConnection) -> QueryResult<Vec<(Site, Group)>> {
+        sites::table
+            .inner_join(groups::table)
+            .order((groups::display_order.asc(), groups::name.asc(), sites::name.asc()))
+            .select((Site::as_select(), Group::as_select()))
+            .load(conn)
+    }
+
+    pub fn in_group(conn: &mut DbConnection, group_id: Id) -> QueryResult<Vec<Site>> {
+        sites::table.filter(sites::group_id.eq(group_id)).order(sites::name.asc()).select(Site::as_select()).load(conn)
+    }
+
+    /// Adds a site. The same URL twice is refused; equal names get `name`, `name-2` slugs.
+    pub fn create(conn: &mut DbConnection, spec: &SiteSpec) -> Result<Site, DbError> {
+        if let Some(existing) = Site::find_by_url(conn, spec.url.as_str())? {
+            return Err(DbError::Conflict(format!("{} is already watched as `{}`", spec.url, existing.slug)));
+        }
+        let slug = Site::choose_slug(conn, &spec.name, spec.slug.as_ref())?;
+        let row = SiteRow {
+            id: Id::new(),
+            group_id: spec.group_id,
+            name: spec.name.as_str(),
+            slug: slug.as_str(),
+            url: spec.url.as_str(),
+            active: true,
+            interval_secs: spec.interval_secs.map(|s| s as i32),
+            created_at: now_utc(),
+        };
+        diesel::insert_into(sites::table)
+            .values(&row)
+            .execute(conn)
+            .map_err(|e| conflict_on_unique(e, || format!("the site slug `{slug}` is already taken")))?;
+        Ok(Site::find(conn, row.id)?.expect("the site was just inserted"))
+    }
+
+    fn choose_slug(conn: &mut DbConnection, name: &Name, wanted: Option<&Slug>) -> Result<Slug, DbError> {
+        if let Some(slug) = wanted {
+            return match Site::find_by_slug(conn, slug.as_str())? {
+                Some(_) => Err(DbError::Conflict(format!("the site slug `{slug}` is already taken"))),
+                None => Ok(slug.clone()),
+            };
+        }
+        let base = Slug::from_name(name.as_str(), "site");
+        let taken: Vec<String> =
+            sites::table.filter(sites::slug.like(slugs::family_pattern(&base))).select(sites::slug).load(conn)?;
+        Ok(slugs::first_free(&base, &taken))
+    }
+
+    /// Applies a change; a new URL must not be watched already. The slug stays as it was.
+    pub fn update(conn: &mut DbConnection, id: Id, change: &SiteChange) -> Result<Site, DbError> {
+        if let Some(url) = &change.url
+            && let Some(other) = Site::find_by_url(conn, url.as_str())?.filter(|s| s.id != id)
+        {
+            return Err(DbError::Conflict(format!("{url} is already watched as `{}`", other.slug)));
+        }
+        let row = SiteChangeRow {
+            name: change.name.as_ref().map(Name::as_str),
+            url: change.url.as_ref().map(SiteUrl::as_str),
+            group_id: change.group_id,
+            interval_secs: change.interval_secs.map(|i| i.map(|s| s as i32)),
+            active: change.active,
+        };
+        let has_changes = row.name.is_some()
+            || row.url.is_some()
+            || row.group_id.is_some()
+            || row.interval_secs.is_some()
+            || row.active.is_some();
+        if has_changes {
+            diesel::update(sites::table.find(id)).set(&row).execute(conn)?;
+        }
+        Site::find(conn, id)?.ok_or_else(|| DbError::NotFound("that site no longer exists".into()))
+    }
+
+    /// Pauses (`false`) or resumes (`true`) checks of a site.
+    pub fn set_active(conn: &mut DbConnection, slug: &str, active: bool) -> Result<Site, DbError> {
+        let site = Site::by_slug(conn, slug)?;
+        Site::update(conn, site.id, &SiteChange { active: Some(active), ..SiteChange::default() })
+    }
+
+    /// Removes a site and its check history; outages keep their copy of its name.
+    pub fn delete(conn: &mut DbConnection, id: Id) -> QueryResult<usize> {
+        diesel::delete(sites::table.find(id)).execute(conn)
+    }
+}

@@ -1,0 +1,70 @@
+//! Site views: one row per check of a site (Djamon's `SiteView`). The table grows fast.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::connection::on_each_backend;
+use crate::db::schema::site_views;
+use crate::db::{DbConnection, Id};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = site_views)]
+pub struct SiteView {
+    pub site_id: Id,
+    pub checked_at: NaiveDateTime,
+    pub status_code: Option<i32>,
+    pub error: Option<String>,
+    pub response_ms: i32,
+    pub up: bool,
+}
+
+/// Rows per INSERT: 6 values a row stays far below SQLite's and PostgreSQL's bind limits.
+const INSERT_CHUNK: usize = 1_000;
+
+impl SiteView {
+    /// Stores views with multi-row INSERTs; call inside the round's transaction.
+    pub fn insert_all(conn: &mut DbConnection, views: &[SiteView]) -> QueryResult<usize> {
+        let mut inserted = 0;
+        for chunk in views.chunks(INSERT_CHUNK) {
+            // The combined backend has no multi-row INSERT; each real backend does.
+            inserted +=
+                on_each_backend!(&mut *conn, |c| diesel::insert_into(site_views::table).values(chunk).execute(c))?;
+        }
+        Ok(inserted)
+    }
+
+    /// A site's views, newest first.
+    pub fn page_for_site(conn: &mut DbConnection, site_id: Id, offset: i64, limit: i64) -> QueryResult<Vec<SiteView>> {
+        site_views::table
+            .filter(site_views::site_id.eq(site_id))
+            .order(site_views::checked_at.desc())
+            .offset(offset)
+            .limit(limit)
+            .select(SiteView::as_select())
+            .load(conn)
+    }
+
+    pub fn count_for_site(conn: &mut DbConnection, site_id: Id) -> QueryResult<i64> {
+        site_views::table.filter(site_views::site_id.eq(site_id)).count().get_result(conn)
+    }
+
+    pub fn count_older_than(conn: &mut DbConnection, cutoff: NaiveDateTime) -> QueryResult<i64> {
+        site_views::table.filter(site_views::checked_at.lt(cutoff)).count().get_result(conn)
+    }
+
+    /// Deletes up to about `batch` of the oldest views before `cutoff`; returns how many went.
+    /// Small batches keep each write transaction short, so a running web app stays responsive.
+    pub fn delete_oldest_before(conn: &mut DbConnection, cutoff: NaiveDateTime, batch: i64) -> QueryResult<usize> {
+        let boundary: Option<NaiveDateTime> = site_views::table
+            .filter(site_views::checked_at.lt(cutoff))
+            .order(site_views::checked_at.asc())
+            .offset(batch.max(1) - 1)
+            .select(site_views::checked_at)
+            .first(conn)
+            .optional()?;
+        match boundary {
+            Some(last) => diesel::delete(site_views::table.filter(site_views::checked_at.le(last))).execute(conn),
+            None => diesel::delete(site_views::table.filter(site_views::checked_at.lt(cutoff))).execute(conn),
+        }
+    }
+}

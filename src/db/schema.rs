@@ -1,0 +1,180 @@
+//! Table definitions for diesel, written by hand to match both migration folders.
+
+diesel::table! {
+    groups (id) {
+        id -> Text,
+        name -> Text,
+        slug -> Text,
+        description -> Text,
+        display_order -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sites (id) {
+        id -> Text,
+        group_id -> Text,
+        name -> Text,
+        slug -> Text,
+        url -> Text,
+        active -> Bool,
+        interval_secs -> Nullable<Integer>,
+        created_at -> Timestamp,
+        last_checked_at -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        last_response_ms -> Nullable<Integer>,
+        last_up -> Nullable<Bool>,
+        consecutive_failures -> Integer,
+        last_failure_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    site_views (site_id, checked_at) {
+        site_id -> Text,
+        checked_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        response_ms -> Integer,
+        up -> Bool,
+    }
+}
+
+diesel::table! {
+    outages (id) {
+        id -> Text,
+        started_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outage_sites (id) {
+        id -> Text,
+        outage_id -> Text,
+        site_id -> Nullable<Text>,
+        site_name -> Text,
+        site_slug -> Text,
+        site_url -> Text,
+        down_at -> Timestamp,
+        up_at -> Nullable<Timestamp>,
+        down_status_code -> Nullable<Integer>,
+        down_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    recipients (id) {
+        id -> Text,
+        email -> Text,
+        site_id -> Nullable<Text>,
+        group_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        username -> Text,
+        password_hash -> Text,
+        created_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        label -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Text,
+        subject -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    app_settings (key) {
+        key -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    check_runs (id) {
+        id -> Text,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        state -> Text,
+        sites_checked -> Integer,
+        sites_up -> Integer,
+        sites_down -> Integer,
+        outages_opened -> Integer,
+        outages_resolved -> Integer,
+        db_write_ms -> Nullable<Integer>,
+        host -> Text,
+        message -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        event -> Text,
+        outage_id -> Nullable<Text>,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> Text,
+        notification_id -> Text,
+        channel -> Text,
+        target -> Text,
+        state -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        last_attempt_at -> Nullable<Timestamp>,
+        not_before -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sites -> groups (group_id));
+diesel::joinable!(site_views -> sites (site_id));
+diesel::joinable!(outage_sites -> outages (outage_id));
+diesel::joinable!(outage_sites -> sites (site_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(deliveries -> notifications (notification_id));
+diesel::joinable!(notifications -> outages (outage_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    groups,
+    sites,
+    site_views,
+    outages,
+    outage_sites,
+    recipients,
+    users,
+    api_tokens,
+    login_failures,
+    app_settings,
+    check_runs,
+    notifications,
+    deliveries,
+);

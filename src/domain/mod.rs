@@ -1,0 +1,13 @@
+//! Pure types and rules of the product: parsed values, statuses, credentials. No I/O.
+
+pub mod api_token;
+pub mod database_url;
+pub mod email;
+pub mod interval;
+pub mod name;
+pub mod password;
+pub mod retention;
+pub mod site_url;
+pub mod slug;
+pub mod status;
+pub mod time;

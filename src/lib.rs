@@ -1,0 +1,10 @@
+//! sitewatch: an uptime monitor. The `check` binary runs one check round per cron tick; the
+//! `sitewatch` binary serves the status pages and administers sites, groups and people.
+
+pub mod cli;
+pub mod db;
+pub mod domain;
+pub mod exit_code;
+pub mod json;
+pub mod logging;
+pub mod settings;

@@ -1,0 +1,239 @@
+//! Settings from `sitewatch.toml` and `SITEWATCH_*` variables: typed, defaulted, validated.
+//!
+//! Lookup: `--config PATH`, else `$SITEWATCH_CONFIG`, else `./sitewatch.toml`, else defaults.
+//! Errors name the file (or variable) and the key, so the fix is obvious.
+
+mod env;
+mod validate;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::database_url::DatabaseUrl;
+
+pub use env::ENV_PREFIX;
+
+pub const DEFAULT_FILE: &str = "sitewatch.toml";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    pub database_url: String,
+    /// Signs session cookies; generated and kept in the database when left empty.
+    pub secret_key: String,
+    pub bind: SocketAddr,
+    /// Links in alerts point here.
+    pub public_url: url::Url,
+    /// Pages and alerts show times in this IANA zone.
+    pub time_zone: chrono_tz::Tz,
+    pub check: CheckSettings,
+    pub email: EmailSettings,
+    pub twitter: TwitterSettings,
+    pub webhooks: Vec<WebhookSettings>,
+    /// Where the settings came from; relative SQLite paths are resolved beside it.
+    #[serde(skip)]
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Source {
+    File(PathBuf),
+    #[default]
+    Defaults,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckSettings {
+    /// URLs that normally answer; if all of them fail, the checker's own network is down.
+    pub sandbox_urls: Vec<url::Url>,
+    pub good_codes: Vec<u16>,
+    pub timeout_secs: u64,
+    pub failures_before_outage: u32,
+    pub concurrency: usize,
+    pub user_agent: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmailSettings {
+    pub enabled: bool,
+    pub from: String,
+    /// Global recipients of every alert (Djamon's TO_EMAIL).
+    pub to: Vec<String>,
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: String,
+    pub password: String,
+    pub timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TwitterSettings {
+    pub enabled: bool,
+    pub consumer_key: String,
+    pub consumer_secret: String,
+    pub access_token: String,
+    pub access_secret: String,
+    pub endpoint: url::Url,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    pub url: url::Url,
+    /// When set, each POST carries `X-Sitewatch-Signature: sha256=<hex HMAC of the body>`.
+    #[serde(default)]
+    pub secret: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("{file}: cannot read the settings file: {reason}")]
+    Read { file: String, reason: String },
+    #[error("{file}: {message}")]
+    Invalid { file: String, message: String },
+    #[error("{variable}: {message}")]
+    Environment { variable: String, message: String },
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: "sqlite://sitewatch.db".into(),
+            secret_key: String::new(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            public_url: url::Url::parse("http://127.0.0.1:8000").expect("valid default URL"),
+            time_zone: chrono_tz::UTC,
+            check: CheckSettings::default(),
+            email: EmailSettings::default(),
+            twitter: TwitterSettings::default(),
+            webhooks: Vec::new(),
+            source: Source::Defaults,
+        }
+    }
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings {
+            sandbox_urls: ["https://www.bbc.co.uk/", "https://www.google.co.uk/"]
+                .iter()
+                .map(|u| url::Url::parse(u).expect("valid default URL"))
+                .collect(),
+            good_codes: vec![200, 301, 304],
+            timeout_secs: 5,
+            failures_before_outage: 3,
+            concurrency: 200,
+            user_agent: "sitewatch".into(),
+        }
+    }
+}
+
+impl Default for EmailSettings {
+    fn default() -> Self {
+        EmailSettings {
+            enabled: false,
+            from: "sitewatch@example.com".into(),
+            to: Vec::new(),
+            host: "smtp.gmail.com".into(),
+            port: 587,
+            tls: SmtpTls::Starttls,
+            username: String::new(),
+            password: String::new(),
+            timeout_secs: 10,
+        }
+    }
+}
+
+impl Default for TwitterSettings {
+    fn default() -> Self {
+        TwitterSettings {
+            enabled: false,
+            consumer_key: String::new(),
+            consumer_secret: String::new(),
+            access_token: String::new(),
+            access_secret: String::new(),
+            endpoint: url::Url::parse("https://api.twitter.com/2/tweets").expect("valid default URL"),
+        }
+    }
+}
+
+impl Settings {
+    /// Finds and loads the settings: `explicit` (from `--config`) or `$SITEWATCH_CONFIG` must
+    /// exist; `./sitewatch.toml` is optional; environment overrides apply in every case.
+    pub fn load(explicit: Option<&Path>) -> Result<Settings, SettingsError> {
+        let from_env = std::env::var_os("SITEWATCH_CONFIG").filter(|v| !v.is_empty()).map(PathBuf::from);
+        let path = match explicit.map(Path::to_path_buf).or(from_env) {
+            Some(path) => Some(path),
+            None => Some(PathBuf::from(DEFAULT_FILE)).filter(|p| p.is_file()),
+        };
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| SettingsError::Read { file: path.display().to_string(), reason: e.to_string() })?;
+                Settings::from_parts(Some((&path, &text)), &vars)
+            }
+            None => Settings::from_parts(None, &vars),
+        }
+    }
+
+    /// Builds settings from a file's text (if any) and environment variables; the pure core of `load`.
+    pub fn from_parts(file: Option<(&Path, &str)>, vars: &[(String, String)]) -> Result<Settings, SettingsError> {
+        let label = file.map_or_else(|| "settings (no file)".to_owned(), |(p, _)| p.display().to_string());
+        let mut table = match file {
+            Some((_, text)) => toml::from_str::<toml::Table>(text).map_err(|e| SettingsError::Invalid {
+                file: label.clone(),
+                message: e.to_string().trim_end().to_owned(),
+            })?,
+            None => toml::Table::new(),
+        };
+        env::apply_overrides(&mut table, vars)?;
+        let mut settings: Settings = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+            let key = e.path().to_string();
+            // toml appends "in `section`" on a second line; the path already says where.
+            let inner = e.inner().to_string();
+            let inner = inner.lines().next().unwrap_or_default();
+            let message = if key == "." { inner.to_owned() } else { format!("key `{key}`: {inner}") };
+            SettingsError::Invalid { file: label.clone(), message }
+        })?;
+        settings.source = match file {
+            Some((path, _)) => Source::File(path.to_owned()),
+            None => Source::Defaults,
+        };
+        validate::check(&settings).map_err(|message| SettingsError::Invalid { file: label, message })?;
+        Ok(settings)
+    }
+
+    /// The folder relative paths are resolved against: the config file's, or the working directory.
+    pub fn base_dir(&self) -> PathBuf {
+        match &self.source {
+            Source::File(path) => match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+                _ => PathBuf::from("."),
+            },
+            Source::Defaults => PathBuf::from("."),
+        }
+    }
+
+    /// The parsed database location (validated when the settings were loaded).
+    pub fn database(&self) -> DatabaseUrl {
+        DatabaseUrl::parse(&self.database_url, &self.base_dir()).expect("database_url was validated on load")
+    }
+}
+
+#[cfg(test)]
+mod tests;

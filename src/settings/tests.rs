@@ -1,0 +1,161 @@
+use std::path::Path;
+
+use super::*;
+
+fn load(text: &str, vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+    let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    Settings::from_parts(Some((Path::new("/etc/sitewatch/sitewatch.toml"), text)), &vars)
+}
+
+fn error_of(text: &str, vars: &[(&str, &str)]) -> String {
+    load(text, vars).expect_err("settings should have been refused").to_string()
+}
+
+#[test]
+fn no_file_gives_the_spec_defaults() {
+    let s = Settings::from_parts(None, &[]).unwrap();
+    assert_eq!(s.database_url, "sqlite://sitewatch.db");
+    assert_eq!(s.bind.to_string(), "127.0.0.1:8000");
+    assert_eq!(s.public_url.as_str(), "http://127.0.0.1:8000/");
+    assert_eq!(s.time_zone, chrono_tz::UTC);
+    assert_eq!(s.check.good_codes, vec![200, 301, 304]);
+    assert_eq!(s.check.timeout_secs, 5);
+    assert_eq!(s.check.failures_before_outage, 3);
+    assert_eq!(s.check.concurrency, 200);
+    assert_eq!(s.check.sandbox_urls.len(), 2);
+    assert_eq!(s.email.port, 587);
+    assert_eq!(s.email.tls, SmtpTls::Starttls);
+    assert!(!s.email.enabled && !s.twitter.enabled && s.webhooks.is_empty());
+    assert_eq!(s.twitter.endpoint.as_str(), "https://api.twitter.com/2/tweets");
+    assert_eq!(s.source, Source::Defaults);
+}
+
+#[test]
+fn a_file_sets_values_and_locates_the_database_beside_itself() {
+    let s = load(
+        r#"
+        database_url = "sqlite://data/watch.db"
+        time_zone = "Europe/London"
+        [check]
+        sandbox_urls = []
+        good_codes = [200]
+        timeout_secs = 2
+        [[webhooks]]
+        url = "https://hooks.example.com/a"
+        secret = "s3"
+        "#,
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.time_zone, chrono_tz::Europe::London);
+    assert!(s.check.sandbox_urls.is_empty());
+    assert_eq!(s.check.good_codes, vec![200]);
+    assert_eq!(s.check.timeout_secs, 2);
+    assert_eq!(s.check.concurrency, 200, "unset keys keep their defaults");
+    assert_eq!(s.webhooks.len(), 1);
+    assert_eq!(s.webhooks[0].secret, "s3");
+    assert_eq!(s.database(), DatabaseUrl::Sqlite("/etc/sitewatch/data/watch.db".into()));
+}
+
+#[test]
+fn environment_overrides_win_over_the_file() {
+    let s = load(
+        "[email]\nenabled = true\nfrom = \"a@example.com\"\nport = 25\n",
+        &[
+            ("SITEWATCH_EMAIL_PORT", "2525"),
+            ("SITEWATCH_EMAIL_TO", "x@example.com, y@example.com"),
+            ("SITEWATCH_CHECK_SANDBOX_URLS", ""),
+            ("SITEWATCH_CHECK_GOOD_CODES", "200,204"),
+            ("SITEWATCH_DATABASE_URL", "postgres://u@db/sw"),
+            ("SITEWATCH_TWITTER_ENABLED", "false"),
+            ("SITEWATCH_WEBHOOKS_0_URL", "https://hooks.example.com/b"),
+            ("SITEWATCH_WEBHOOKS_0_SECRET", "from-env"),
+            ("SITEWATCH_CONFIG", "/ignored/here"),
+            ("UNRELATED", "x"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(s.email.port, 2525);
+    assert_eq!(s.email.to, vec!["x@example.com", "y@example.com"]);
+    assert!(s.check.sandbox_urls.is_empty());
+    assert_eq!(s.check.good_codes, vec![200, 204]);
+    assert_eq!(s.database(), DatabaseUrl::Postgres("postgres://u@db/sw".into()));
+    assert_eq!(s.webhooks[0].url.as_str(), "https://hooks.example.com/b");
+    assert_eq!(s.webhooks[0].secret, "from-env");
+}
+
+#[test]
+fn an_unknown_key_is_named_with_its_file() {
+    let err = error_of("[check]\ntimeout = 3\n", &[]);
+    assert!(err.starts_with("/etc/sitewatch/sitewatch.toml:"), "{err}");
+    assert!(err.contains("timeout"), "{err}");
+    let err = error_of("colour = \"blue\"\n", &[]);
+    assert!(err.contains("colour"), "{err}");
+}
+
+#[test]
+fn a_bad_value_names_its_key() {
+    let err = error_of("[check]\ntimeout_secs = \"five\"\n", &[]);
+    assert!(err.contains("check.timeout_secs"), "{err}");
+    let err = error_of("[check]\ntimeout_secs = 0\n", &[]);
+    assert!(err.contains("check.timeout_secs"), "{err}");
+    let err = error_of("[email]\ntls = \"ssl\"\n", &[]);
+    assert!(err.contains("email.tls"), "{err}");
+    let err = error_of("[check]\ngood_codes = [200, 999]\n", &[]);
+    assert!(err.contains("check.good_codes") && err.contains("999"), "{err}");
+    let err = error_of("database_url = \"mysql://x/y\"\n", &[]);
+    assert!(err.contains("database_url"), "{err}");
+    let err = error_of("bind = \"everywhere\"\n", &[]);
+    assert!(err.contains("bind"), "{err}");
+}
+
+#[test]
+fn a_bad_time_zone_is_named() {
+    let err = error_of("time_zone = \"Mars/Olympus_Mons\"\n", &[]);
+    assert!(err.contains("time_zone") && err.contains("sitewatch.toml"), "{err}");
+}
+
+#[test]
+fn a_toml_syntax_error_names_the_file_and_line() {
+    let err = error_of("[check\n", &[]);
+    assert!(err.contains("sitewatch.toml") && err.contains("line 1"), "{err}");
+}
+
+#[test]
+fn bad_environment_values_name_the_variable() {
+    let err = error_of("", &[("SITEWATCH_CHECK_TIMEOUT_SECS", "soon")]);
+    assert!(err.starts_with("SITEWATCH_CHECK_TIMEOUT_SECS:"), "{err}");
+    let err = error_of("", &[("SITEWATCH_CHECK_TIMEOUT", "3")]);
+    assert!(err.starts_with("SITEWATCH_CHECK_TIMEOUT:"), "{err}");
+    let err = error_of("", &[("SITEWATCH_WEBHOOKS_3_URL", "https://x.example/")]);
+    assert!(err.starts_with("SITEWATCH_WEBHOOKS_3_URL:"), "{err}");
+}
+
+#[test]
+fn enabled_channels_need_their_credentials() {
+    let err = error_of("[twitter]\nenabled = true\nconsumer_key = \"k\"\n", &[]);
+    assert!(err.contains("twitter.consumer_secret"), "{err}");
+    let err = error_of("[email]\nenabled = true\nfrom = \"not an address\"\n", &[]);
+    assert!(err.contains("email.from"), "{err}");
+    let err = error_of("[email]\nenabled = true\nusername = \"u\"\n", &[]);
+    assert!(err.contains("email.password"), "{err}");
+    let disabled = load("[twitter]\nenabled = false\n", &[]);
+    assert!(disabled.is_ok(), "a disabled channel needs nothing");
+}
+
+#[test]
+fn every_settings_key_can_be_overridden_from_the_environment() {
+    let defaults = toml::Value::try_from(Settings::default()).unwrap();
+    let mut file_keys = Vec::new();
+    for (key, value) in defaults.as_table().unwrap() {
+        match value {
+            toml::Value::Table(section) => file_keys.extend(section.keys().map(|k| format!("{key}.{k}"))),
+            toml::Value::Array(_) if key == "webhooks" => {}
+            _ => file_keys.push(key.clone()),
+        }
+    }
+    let mut env_keys = env::env_keys();
+    file_keys.sort();
+    env_keys.sort();
+    assert_eq!(file_keys, env_keys);
+}

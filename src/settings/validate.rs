@@ -1,0 +1,85 @@
+//! Checks that span more than one value's type: ranges, required credentials, address formats.
+
+use super::Settings;
+use crate::domain::database_url::DatabaseUrl;
+use crate::domain::email::EmailAddress;
+
+pub(super) fn check(s: &Settings) -> Result<(), String> {
+    DatabaseUrl::parse(&s.database_url, &s.base_dir()).map_err(|e| format!("key `database_url`: {e}"))?;
+    http_url("public_url", &s.public_url)?;
+
+    let c = &s.check;
+    for (i, url) in c.sandbox_urls.iter().enumerate() {
+        http_url(&format!("check.sandbox_urls[{i}]"), url)?;
+    }
+    if c.good_codes.is_empty() {
+        return Err("key `check.good_codes`: list at least one HTTP status that means up, e.g. [200, 301, 304]".into());
+    }
+    if let Some(code) = c.good_codes.iter().find(|code| !(100..=599).contains(*code)) {
+        return Err(format!("key `check.good_codes`: {code} is not an HTTP status (100-599)"));
+    }
+    positive("check.timeout_secs", c.timeout_secs, 300)?;
+    positive("check.failures_before_outage", u64::from(c.failures_before_outage), 1000)?;
+    positive("check.concurrency", c.concurrency as u64, 100_000)?;
+    if c.user_agent.trim().is_empty() {
+        return Err("key `check.user_agent`: cannot be empty".into());
+    }
+
+    let e = &s.email;
+    if e.enabled {
+        EmailAddress::parse(&e.from).map_err(|err| format!("key `email.from`: {err}"))?;
+        for (i, to) in e.to.iter().enumerate() {
+            EmailAddress::parse(to).map_err(|err| format!("key `email.to[{i}]`: {err}"))?;
+        }
+        if e.host.trim().is_empty() {
+            return Err("key `email.host`: the SMTP server is required when e-mail is enabled".into());
+        }
+        if e.port == 0 {
+            return Err("key `email.port`: 0 is not a port".into());
+        }
+        if e.username.is_empty() != e.password.is_empty() {
+            let missing = if e.username.is_empty() { "email.username" } else { "email.password" };
+            return Err(format!("key `{missing}`: set both username and password for SMTP login, or neither"));
+        }
+        positive("email.timeout_secs", e.timeout_secs, 600)?;
+    }
+
+    let t = &s.twitter;
+    if t.enabled {
+        for (key, value) in [
+            ("consumer_key", &t.consumer_key),
+            ("consumer_secret", &t.consumer_secret),
+            ("access_token", &t.access_token),
+            ("access_secret", &t.access_secret),
+        ] {
+            if value.trim().is_empty() {
+                return Err(format!(
+                    "key `twitter.{key}`: required when twitter is enabled (set it here or in SITEWATCH_TWITTER_{})",
+                    key.to_ascii_uppercase()
+                ));
+            }
+        }
+        http_url("twitter.endpoint", &t.endpoint)?;
+    }
+
+    for (i, hook) in s.webhooks.iter().enumerate() {
+        http_url(&format!("webhooks[{i}].url"), &hook.url)?;
+    }
+    Ok(())
+}
+
+fn http_url(key: &str, url: &url::Url) -> Result<(), String> {
+    if matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()) {
+        Ok(())
+    } else {
+        Err(format!("key `{key}`: `{url}` is not an http(s) URL with a host"))
+    }
+}
+
+fn positive(key: &str, value: u64, max: u64) -> Result<(), String> {
+    if value == 0 || value > max {
+        Err(format!("key `{key}`: must be between 1 and {max} (got {value})"))
+    } else {
+        Ok(())
+    }
+}

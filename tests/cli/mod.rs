@@ -1,0 +1,10 @@
+//! The admin commands, run as the built `sitewatch` binary.
+
+mod groups;
+mod import;
+mod purge;
+mod recipients;
+mod settings;
+mod sites;
+mod tokens;
+mod users;

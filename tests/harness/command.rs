@@ -1,0 +1,98 @@
+//! Runs the built `sitewatch` binary against a test database, isolated from the caller's settings.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use super::TestDb;
+
+pub struct SwCommand<'a> {
+    db: &'a TestDb,
+    args: Vec<String>,
+    stdin: Option<String>,
+    env: Vec<(String, String)>,
+}
+
+/// The outcome of one run: exit code and captured output.
+#[derive(Debug)]
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// Asserts success and returns stdout.
+    pub fn ok(self) -> String {
+        assert_eq!(self.code, 0, "expected success; stderr: {}\nstdout: {}", self.stderr, self.stdout);
+        self.stdout
+    }
+
+    /// Asserts exit code 2 with exactly one line on stderr, and returns that line.
+    pub fn usage_error(self) -> String {
+        assert_eq!(self.code, 2, "expected exit 2; stderr: {}\nstdout: {}", self.stderr, self.stdout);
+        let lines: Vec<&str> = self.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "expected one line on stderr, got: {}", self.stderr);
+        lines[0].to_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+}
+
+/// `sitewatch ARGS...` against `db`.
+pub fn sw<'a>(db: &'a TestDb, args: &[&str]) -> SwCommand<'a> {
+    SwCommand { db, args: args.iter().map(|a| (*a).to_owned()).collect(), stdin: None, env: Vec::new() }
+}
+
+impl SwCommand<'_> {
+    pub fn stdin(mut self, text: &str) -> Self {
+        self.stdin = Some(text.to_owned());
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn run(self) -> Outcome {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sitewatch"));
+        command.args(&self.args).current_dir(self.db.path());
+        isolate(&mut command, &self.db.url);
+        for (k, v) in &self.env {
+            command.env(k, v);
+        }
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command.spawn().expect("start sitewatch");
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        if let Some(text) = &self.stdin {
+            stdin.write_all(text.as_bytes()).expect("write stdin");
+        }
+        drop(stdin);
+        let output = child.wait_with_output().expect("wait for sitewatch");
+        Outcome {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    pub fn ok(self) -> String {
+        self.run().ok()
+    }
+
+    pub fn usage_error(self) -> String {
+        self.run().usage_error()
+    }
+}
+
+/// Clears the caller's `SITEWATCH_*` variables and points the binary at the test database.
+pub fn isolate(command: &mut Command, database_url: &str) {
+    for (key, _) in std::env::vars() {
+        if key.starts_with("SITEWATCH_") {
+            command.env_remove(key);
+        }
+    }
+    command.env("SITEWATCH_DATABASE_URL", database_url).env("SITEWATCH_CHECK_SANDBOX_URLS", "");
+}

@@ -1,0 +1,5 @@
+//! Integration tests: the real binaries against a real SQLite file and a real PostgreSQL.
+
+mod harness;
+
+mod cli;
