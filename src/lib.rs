@@ -7,4 +7,5 @@ pub mod domain;
 pub mod exit_code;
 pub mod json;
 pub mod logging;
+pub mod notify;
 pub mod settings;

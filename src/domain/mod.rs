@@ -1,5 +1,6 @@
 //! Pure types and rules of the product: parsed values, statuses, credentials. No I/O.
 
+pub mod alert;
 pub mod api_token;
 pub mod database_url;
 pub mod email;

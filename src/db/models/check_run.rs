@@ -26,7 +26,9 @@ impl RunState {
     }
 
     pub fn parse(word: &str) -> Option<RunState> {
-        [RunState::Running, RunState::Done, RunState::Offline, RunState::Failed].into_iter().find(|s| s.as_str() == word)
+        [RunState::Running, RunState::Done, RunState::Offline, RunState::Failed]
+            .into_iter()
+            .find(|s| s.as_str() == word)
     }
 }
 

@@ -6,35 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{deliveries, notifications};
 use crate::db::{DbConnection, Id};
-
-/// What happened, as stored in `notifications.event`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Event {
-    OutageOpened,
-    SiteJoined,
-    SiteRecovered,
-    OutageResolved,
-    Test,
-}
-
-impl Event {
-    pub const ALL: [Event; 5] =
-        [Event::OutageOpened, Event::SiteJoined, Event::SiteRecovered, Event::OutageResolved, Event::Test];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Event::OutageOpened => "outage_opened",
-            Event::SiteJoined => "site_joined",
-            Event::SiteRecovered => "site_recovered",
-            Event::OutageResolved => "outage_resolved",
-            Event::Test => "test",
-        }
-    }
-
-    pub fn parse(word: &str) -> Option<Event> {
-        Event::ALL.into_iter().find(|e| e.as_str() == word)
-    }
-}
+use crate::domain::alert::Event;
 
 /// Where a delivery stands, as stored in `deliveries.state`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

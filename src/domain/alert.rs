@@ -1,0 +1,89 @@
+//! What an alert says: the event and the sites it concerns, frozen when the alert is queued so
+//! a later delivery tells what was true then (even if a site was renamed or removed since).
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+/// What happened to an outage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// The first site(s) reached the failure threshold: a new outage began.
+    OutageOpened,
+    /// Another site went down while the outage was open.
+    SiteJoined,
+    /// A site of the open outage is up again; others are still down.
+    SiteRecovered,
+    /// The last site is back: the outage is over.
+    OutageResolved,
+    /// `sitewatch notify test`.
+    Test,
+}
+
+impl Event {
+    pub const ALL: [Event; 5] =
+        [Event::OutageOpened, Event::SiteJoined, Event::SiteRecovered, Event::OutageResolved, Event::Test];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Event::OutageOpened => "outage_opened",
+            Event::SiteJoined => "site_joined",
+            Event::SiteRecovered => "site_recovered",
+            Event::OutageResolved => "outage_resolved",
+            Event::Test => "test",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Event> {
+        Event::ALL.into_iter().find(|e| e.as_str() == word)
+    }
+}
+
+/// The outage an alert belongs to, as it stood when the alert was queued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertOutage {
+    pub id: String,
+    pub started_at: NaiveDateTime,
+    pub resolved_at: Option<NaiveDateTime>,
+}
+
+/// A site as an alert shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertSite {
+    /// `None` once the site has been removed.
+    pub site_id: Option<String>,
+    pub group_id: Option<String>,
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    /// What the failing check saw: an HTTP status, or an error kind (`timeout`, `dns`, ...).
+    pub status_code: Option<i32>,
+    pub error: Option<String>,
+    pub down_at: Option<NaiveDateTime>,
+    pub up_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alert {
+    pub event: Event,
+    pub outage: Option<AlertOutage>,
+    /// The sites this event is about: those that went down, came back, or (when an outage
+    /// resolves) every site of the outage.
+    pub sites: Vec<AlertSite>,
+    /// Sites of the outage still down after this event, for context.
+    pub still_down: Vec<AlertSite>,
+    pub created_at: NaiveDateTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_round_trip_through_their_words_and_json() {
+        for event in Event::ALL {
+            assert_eq!(Event::parse(event.as_str()), Some(event));
+            assert_eq!(serde_json::to_string(&event).unwrap(), format!("\"{}\"", event.as_str()));
+        }
+    }
+}
