@@ -43,6 +43,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    site_rollups_hourly (site_id, hour_start) {
+        site_id -> Text,
+        hour_start -> Timestamp,
+        checks -> Integer,
+        ups -> Integer,
+        responses -> Integer,
+        response_ms_sum -> BigInt,
+        response_ms_min -> Nullable<Integer>,
+        response_ms_max -> Nullable<Integer>,
+        histogram -> Binary,
+        outcomes -> Text,
+    }
+}
+
+diesel::table! {
     outages (id) {
         id -> Text,
         started_at -> Timestamp,
@@ -157,6 +172,7 @@ diesel::table! {
 
 diesel::joinable!(sites -> groups (group_id));
 diesel::joinable!(site_views -> sites (site_id));
+diesel::joinable!(site_rollups_hourly -> sites (site_id));
 diesel::joinable!(outage_sites -> outages (outage_id));
 diesel::joinable!(outage_sites -> sites (site_id));
 diesel::joinable!(api_tokens -> users (user_id));
@@ -167,6 +183,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     groups,
     sites,
     site_views,
+    site_rollups_hourly,
     outages,
     outage_sites,
     recipients,

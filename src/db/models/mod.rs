@@ -7,6 +7,7 @@ pub mod group;
 pub mod notification;
 pub mod outage;
 pub mod recipient;
+pub mod rollup;
 pub mod site;
 pub mod site_view;
 pub mod user;

@@ -1,0 +1,65 @@
+//! Counts of check outcomes by HTTP status or error kind, e.g. `200=58,500=1,timeout=1`.
+
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutcomeCounts(BTreeMap<String, u64>);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("stored outcome counts are corrupt near `{0}`")]
+pub struct OutcomeCountsError(String);
+
+impl OutcomeCounts {
+    /// Counts one check: its status code if it got one, else its error kind.
+    pub fn record(&mut self, status_code: Option<i32>, error: Option<&str>) {
+        let key = match (status_code, error) {
+            (Some(code), _) => code.to_string(),
+            (None, Some(kind)) => kind.to_owned(),
+            (None, None) => "other".to_owned(),
+        };
+        *self.0.entry(key).or_insert(0) += 1;
+    }
+
+    pub fn merge(&mut self, other: &OutcomeCounts) {
+        for (key, count) in &other.0 {
+            *self.0.entry(key.clone()).or_insert(0) += count;
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.0.iter().map(|(k, &v)| (k.as_str(), v))
+    }
+
+    pub fn encode(&self) -> String {
+        self.0.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+    }
+
+    pub fn decode(text: &str) -> Result<OutcomeCounts, OutcomeCountsError> {
+        let mut counts = BTreeMap::new();
+        for part in text.split(',').filter(|p| !p.is_empty()) {
+            let (key, count) = part.split_once('=').ok_or_else(|| OutcomeCountsError(part.to_owned()))?;
+            let count: u64 = count.parse().map_err(|_| OutcomeCountsError(part.to_owned()))?;
+            *counts.entry(key.to_owned()).or_insert(0) += count;
+        }
+        Ok(OutcomeCounts(counts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_round_trip_and_merge() {
+        let mut a = OutcomeCounts::default();
+        a.record(Some(200), None);
+        a.record(Some(200), None);
+        a.record(None, Some("timeout"));
+        assert_eq!(a.encode(), "200=2,timeout=1");
+        let mut b = OutcomeCounts::decode("200=1,500=3").unwrap();
+        b.merge(&a);
+        assert_eq!(b.encode(), "200=3,500=3,timeout=1");
+        assert_eq!(OutcomeCounts::decode("").unwrap(), OutcomeCounts::default());
+        assert!(OutcomeCounts::decode("200").is_err());
+    }
+}

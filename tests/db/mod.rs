@@ -1,0 +1,3 @@
+//! The data layer through the library, on both backends.
+
+mod rollups;
