@@ -9,6 +9,7 @@ pub mod interval;
 pub mod name;
 pub mod outcomes;
 pub mod password;
+pub mod readable;
 pub mod retention;
 pub mod rollup;
 pub mod site_url;
