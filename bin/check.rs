@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use sitewatch::checker::{RoundError, RoundOptions, RoundOutcome, run_round};
+use sitewatch::checker::{RoundError, RoundOptions, RoundOutcome, raise_open_files_limit, run_round};
 use sitewatch::db::Db;
 use sitewatch::settings::Settings;
 use sitewatch::{exit_code, logging};
@@ -40,6 +40,14 @@ fn main() -> ExitCode {
         Ok(settings) => settings,
         Err(error) => return fail(exit_code::USAGE, &error.to_string()),
     };
+    if let Some(limit) = raise_open_files_limit()
+        && (limit as usize) < settings.check.concurrency + 64
+    {
+        eprintln!(
+            "check: warning: only {limit} open files allowed but check.concurrency is {}; probes may fail with `connect`",
+            settings.check.concurrency
+        );
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => return fail(exit_code::FAILURE, &format!("cannot start the async runtime: {error}")),

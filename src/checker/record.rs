@@ -39,9 +39,13 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
     let started = Instant::now();
     let mut conn = db.conn()?;
     write_transaction(&mut conn, |c| {
+        let step = Instant::now();
         let views: Vec<SiteView> = checks.iter().map(view_of).collect();
         SiteView::insert_all(c, &views)?;
+        tracing::debug!(ms = step.elapsed().as_millis(), rows = views.len(), "stored views");
+        let step = Instant::now();
         HourlyRollup::add_views(c, &views)?;
+        tracing::debug!(ms = step.elapsed().as_millis(), "updated hourly rollups");
 
         let open = Outage::current(c)?;
         let members = match &open {
@@ -68,8 +72,10 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
         let decision =
             decide(settings.check.failures_before_outage, open.as_ref().map(|_| down_members.as_slice()), &input);
 
+        let step = Instant::now();
         let states = new_states(checks, &decision);
         Site::record_states(c, &states)?;
+        tracing::debug!(ms = step.elapsed().as_millis(), "updated site states");
 
         let mut counts = RunCounts {
             sites_checked: checks.len() as i32,

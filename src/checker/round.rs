@@ -13,7 +13,7 @@ use crate::db::models::check_run::{CheckRun, RunCounts, RunState};
 use crate::db::models::site::Site;
 use crate::db::run_lock::RunLock;
 use crate::db::{Db, DbError, Id};
-use crate::domain::schedule::is_due;
+use crate::domain::schedule::{is_due, probe_priority};
 use crate::domain::time::now_utc;
 use crate::settings::Settings;
 
@@ -130,7 +130,8 @@ async fn run_locked(
         let (db, only) = (db.clone(), options.only.clone());
         blocking(move || sites_to_check(&db, &only)).await?
     };
-    tracing::debug!(sites = sites.len(), "probing");
+    let probing = Instant::now();
+    let site_count = sites.len();
     let checks: Vec<SiteCheck> = stream::iter(sites)
         .map(|site| async move {
             let result = prober.probe(&site.url).await;
@@ -141,6 +142,7 @@ async fn run_locked(
         .collect()
         .await;
 
+    tracing::debug!(sites = site_count, ms = probing.elapsed().as_millis(), "probed");
     let write_started = Instant::now();
     let recorded = {
         let (db, settings) = (db.clone(), Arc::clone(settings));
@@ -181,11 +183,14 @@ fn sites_to_check(db: &Db, only: &[String]) -> Result<Vec<Site>, RoundError> {
     let mut conn = db.conn()?;
     if only.is_empty() {
         let now = now_utc();
-        let active = Site::active(&mut conn)?;
-        return Ok(active
+        let mut due: Vec<Site> = Site::active(&mut conn)?
             .into_iter()
             .filter(|s| is_due(now, s.last_checked_at, s.interval_secs.and_then(|i| u32::try_from(i).ok())))
-            .collect());
+            .collect();
+        due.sort_by_cached_key(|s| {
+            probe_priority(s.last_error.as_deref(), s.last_response_ms, s.last_checked_at.is_some())
+        });
+        return Ok(due);
     }
     let mut sites = Vec::with_capacity(only.len());
     for slug in only {

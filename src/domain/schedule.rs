@@ -17,10 +17,38 @@ pub fn is_due(now: NaiveDateTime, last_checked_at: Option<NaiveDateTime>, interv
     }
 }
 
+/// The order to start probes in: sites that timed out last round first, then sites never
+/// checked, then the rest slowest first. A round lasts at least as long as its last hanging
+/// probe, which starts only when a slot frees up; starting the likely-slow ones first lets them
+/// wait out their timeout while the fast ones flow through the other slots (longest job first).
+/// Returns a sort key: smaller starts earlier.
+pub fn probe_priority(last_error: Option<&str>, last_response_ms: Option<i32>, checked_before: bool) -> (u8, i64) {
+    let slowness = -i64::from(last_response_ms.unwrap_or(0));
+    match (last_error, checked_before) {
+        (Some("timeout"), _) => (0, slowness),
+        (_, false) => (1, 0),
+        _ => (2, slowness),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    #[test]
+    fn likely_slow_sites_start_first() {
+        let mut sites = [
+            ("fast", probe_priority(None, Some(20), true)),
+            ("new", probe_priority(None, None, false)),
+            ("hung", probe_priority(Some("timeout"), Some(5000), true)),
+            ("slow", probe_priority(None, Some(900), true)),
+            ("refused", probe_priority(Some("connect"), Some(1), true)),
+        ];
+        sites.sort_by_key(|(_, key)| *key);
+        let order: Vec<&str> = sites.iter().map(|(name, _)| *name).collect();
+        assert_eq!(order, ["hung", "new", "slow", "fast", "refused"]);
+    }
 
     fn at(secs: i64) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(2026, 11, 21).unwrap().and_hms_opt(9, 0, 0).unwrap() + TimeDelta::seconds(secs)

@@ -150,7 +150,7 @@ fn upsert(conn: &mut DbConnection, rows: &[HourlyRollup]) -> QueryResult<usize> 
     let mut sql = format!(
         "INSERT INTO site_rollups_hourly ({}) VALUES {}",
         COLUMNS.join(", "),
-        values_list(rows.len(), COLUMNS.len())
+        values_list(conn, rows.len(), COLUMNS.len())
     );
     let updates: Vec<String> = COLUMNS[2..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
     sql.push_str(&format!(" ON CONFLICT (site_id, hour_start) DO UPDATE SET {}", updates.join(", ")));

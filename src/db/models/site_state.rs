@@ -54,7 +54,7 @@ impl Site {
                  consecutive_failures = v.failures, failing_since = v.failing_since, \
                  last_failure_at = v.last_failure_at \
                  FROM v WHERE sites.id = v.id",
-                values_list(chunk.len(), 9)
+                values_list(conn, chunk.len(), 9)
             );
             let mut query = diesel::sql_query(sql).into_boxed::<MultiBackend>();
             for s in chunk {
