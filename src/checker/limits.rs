@@ -16,5 +16,5 @@ pub fn raise_open_files_limit() -> Option<u64> {
             }
         }
     }
-    Some(limit.rlim_cur as u64)
+    Some(limit.rlim_cur)
 }
