@@ -50,8 +50,7 @@ async fn listen(hang: bool) -> u16 {
 async fn answer(mut stream: TcpStream) {
     let mut buf = vec![0u8; 4096];
     let mut pending = Vec::new();
-    loop {
-        let Ok(n) = stream.read(&mut buf).await else { break };
+    while let Ok(n) = stream.read(&mut buf).await {
         if n == 0 {
             break;
         }

@@ -55,7 +55,7 @@ impl Drop for BenchDb {
 /// Adds `count` sites, `hanging_percent` of them on never-answering ports; returns how many hang.
 pub fn add_sites(db: &BenchDb, count: usize, hanging_percent: usize, farm: &Farm, per_port: usize) -> usize {
     let mut conn = db.db.conn().unwrap();
-    let hanging_every = if hanging_percent == 0 { usize::MAX } else { 100 / hanging_percent };
+    let hanging_every = 100usize.checked_div(hanging_percent).unwrap_or(usize::MAX);
     write_transaction(&mut conn, |c| {
         let group = Group::default_group(c)?;
         let mut hanging = 0;
