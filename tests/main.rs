@@ -2,5 +2,6 @@
 
 mod harness;
 
+mod check;
 mod cli;
 mod db;
