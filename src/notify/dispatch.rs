@@ -79,6 +79,7 @@ pub async fn deliver(db: &Db, settings: &Settings, options: &DeliverOptions) -> 
         tracing::error!(%error, "alert delivery stopped");
         report.error = Some(error);
     }
+    report.tally();
     match blocking(db, |c| Delivery::count_in_state(c, DeliveryState::Pending)).await {
         Ok(pending) => report.pending = pending,
         Err(error) => report.error = report.error.take().or(Some(error)),
@@ -184,7 +185,6 @@ async fn run(
     for channel in channels.values() {
         channel.finish().await;
     }
-    report.tally();
     first_error.map_or(Ok(()), Err)
 }
 
@@ -193,7 +193,7 @@ async fn settle_abandoned(db: &Db, report: &mut DeliveryReport) -> Result<(), St
     let now = now_utc();
     let stale = blocking(db, move |c| Delivery::stale_claims(c, now - retry::stale_claim_age())).await?;
     for claimed in stale {
-        tracing::warn!(delivery = %claimed.delivery.id, "a send began and never finished; its outcome is unknown");
+        tracing::info!(delivery = %claimed.delivery.id, "a send began and never finished; its outcome is unknown");
         let item = claimed.delivery.clone();
         let outcome = store(db, &item, claimed.claimed_at, retry::stale(&claimed)).await?;
         report.settled.push(settled_result(&item, outcome));
@@ -312,7 +312,8 @@ async fn attempt(
     match &sent {
         Ok(()) => tracing::info!(channel = channel.name(), target = %item.delivery.target, "alert sent"),
         Err(error) => {
-            tracing::warn!(channel = channel.name(), target = %item.delivery.target, %error, "alert not sent")
+            // Info, not warn: the round sums failures up in one warning line.
+            tracing::info!(channel = channel.name(), target = %item.delivery.target, %error, "alert not sent")
         }
     }
     let now = now_utc();
