@@ -48,7 +48,10 @@ pub enum Command {
     #[command(after_help = IMPORT_HELP)]
     Import(ImportArgs),
     /// Test the alert channels, and see or resend deliveries that did not go out
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sitewatch notify test\n  sitewatch notify list --json\n  sitewatch notify retry --all-failed"
+    )]
     Notify(NotifyCommand),
     /// Delete check results older than a cut-off, in small batches
     #[command(

@@ -268,3 +268,55 @@ fn tls_parameters(settings: &Settings) -> Result<TlsParameters, String> {
     }
     builder.build_rustls().map_err(|e| format!("cannot set up TLS for the SMTP server: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::db::Id;
+    use crate::domain::alert::{Alert, AlertOutage, AlertSite, Event};
+
+    #[test]
+    fn the_text_body_reads_cleanly() {
+        let at = |h, m| NaiveDate::from_ymd_opt(2026, 11, 21).unwrap().and_hms_opt(h, m, 0).unwrap();
+        let site = |name: &str, up: bool| AlertSite {
+            site_id: None,
+            group_id: None,
+            name: name.into(),
+            slug: name.into(),
+            url: format!("https://{name}.example.com/"),
+            status_code: None,
+            error: Some("timeout".into()),
+            down_at: Some(at(9, 30)),
+            up_at: up.then(|| at(9, 45)),
+        };
+        let alert = Alert {
+            event: Event::SiteRecovered,
+            outage: Some(AlertOutage { id: "o1".into(), started_at: at(9, 30), resolved_at: None }),
+            sites: vec![site("api", true)],
+            still_down: vec![site("shop", false)],
+            created_at: at(9, 46),
+        };
+        let context =
+            MessageContext { public_url: "https://s.example.com/".parse().unwrap(), time_zone: chrono_tz::UTC };
+        let view = EmailView::new(&alert, &context);
+        let text = TextBody { view: &view }.render().unwrap();
+        let from: Mailbox = "sitewatch@example.com".parse().unwrap();
+        let message = compose(
+            Outgoing { delivery: Id::new(), target: "a@example.com", alert: &alert },
+            &from,
+            from.clone(),
+            &context,
+        );
+        assert!(message.is_ok());
+        assert_eq!(
+            text,
+            "api is back up; shop is still down.\n\n\
+             * api - https://api.example.com/\n  back up at 2026-11-21 09:45 UTC after 15 minutes (it timed out)\n\n\
+             Still down:\n* shop - https://shop.example.com/ (timed out)\n\n\
+             The outage began at 2026-11-21 09:30 UTC.\n\
+             Details: https://s.example.com/outages/o1\n\n-- \nsitewatch, https://s.example.com/"
+        );
+    }
+}
