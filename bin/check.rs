@@ -62,6 +62,10 @@ fn main() -> ExitCode {
             if !args.quiet {
                 println!("{}", summary.line());
             }
+            // Even with --quiet: cron mails stderr, and an alert that did not go out matters.
+            if let Some(warning) = summary.delivery.warning() {
+                eprintln!("check: warning: {warning}");
+            }
             ExitCode::from(exit_code::OK)
         }
         Ok(RoundOutcome::Offline { failures }) => fail(

@@ -5,3 +5,4 @@ mod harness;
 mod check;
 mod cli;
 mod db;
+mod notify;

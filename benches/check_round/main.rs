@@ -84,6 +84,8 @@ fn main() {
 }
 
 /// One `check` round in its own process: wall time, the write time it recorded, and peak RSS.
+// The child is reaped by wait4, which also reports its peak memory; `Child::wait` cannot.
+#[allow(clippy::zombie_processes)]
 fn run_check(db: &BenchDb, concurrency: &str, timeout: &str) -> Round {
     let mut command = Command::new(env!("CARGO_BIN_EXE_check"));
     for (key, _) in std::env::vars() {
@@ -99,7 +101,8 @@ fn run_check(db: &BenchDb, concurrency: &str, timeout: &str) -> Round {
         .env("SITEWATCH_CHECK_TIMEOUT_SECS", timeout);
     let started = Instant::now();
     let child = command.spawn().expect("start check");
-    let (status, max_rss_kb) = wait_with_rusage(child.id() as libc::pid_t);
+    let pid = child.id() as libc::pid_t;
+    let (status, max_rss_kb) = wait_with_rusage(pid);
     let wall = started.elapsed();
     assert_eq!(status, 0, "check failed");
     let run = db.latest_run();

@@ -15,6 +15,7 @@ use crate::db::run_lock::RunLock;
 use crate::db::{Db, DbError, Id};
 use crate::domain::schedule::{is_due, probe_priority};
 use crate::domain::time::now_utc;
+use crate::notify::{DeliveryReport, deliver_pending};
 use crate::settings::Settings;
 
 #[derive(Debug, Clone, Default)]
@@ -33,6 +34,8 @@ pub struct RoundSummary {
     pub alerts_queued: usize,
     pub duration: Duration,
     pub db_write: Duration,
+    /// The delivery phase: alerts queued now or left by earlier rounds.
+    pub delivery: DeliveryReport,
 }
 
 impl RoundSummary {
@@ -148,6 +151,9 @@ async fn run_locked(
         let (db, settings) = (db.clone(), Arc::clone(settings));
         blocking(move || Ok(record::record_round(&db, &settings, run_id, &checks)?)).await?
     };
+    let db_write = write_started.elapsed();
+    // After the commit: what was queued is safe whatever happens to the sends.
+    let delivery = deliver_pending(db, settings).await;
     let counts = &recorded.counts;
     Ok(RoundOutcome::Done(RoundSummary {
         checked: counts.sites_checked as usize,
@@ -157,7 +163,8 @@ async fn run_locked(
         outages_resolved: counts.outages_resolved as usize,
         alerts_queued: recorded.alerts_queued,
         duration: started.elapsed(),
-        db_write: write_started.elapsed(),
+        db_write,
+        delivery,
     }))
 }
 

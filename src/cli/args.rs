@@ -47,6 +47,12 @@ pub enum Command {
     /// Add sites from a TOML, YAML or JSON file, all or nothing
     #[command(after_help = IMPORT_HELP)]
     Import(ImportArgs),
+    /// Test the alert channels, and see or resend deliveries that did not go out
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sitewatch notify test\n  sitewatch notify list --json\n  sitewatch notify retry --all-failed"
+    )]
+    Notify(NotifyCommand),
     /// Delete check results older than a cut-off, in small batches
     #[command(
         after_help = "Examples:\n  sitewatch purge --older-than 90d --dry-run\n  sitewatch purge --older-than 12h"
@@ -193,6 +199,40 @@ pub enum TokenCommand {
     /// Revoke an API token by the id `token list` shows
     #[command(after_help = "Example:\n  sitewatch token revoke 0b5e0c1e-4c1a-4b8e-9f6e-3a2d1c0b9a87")]
     Revoke { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Send a test alert through every enabled channel and say which worked (exit 1 if one failed)
+    #[command(
+        after_help = "Each enabled channel gets one test alert: e-mail to [email] to and every recipient of all\n\
+                            alerts, one tweet, and a POST to each [[webhooks]] URL. Nothing is retried later.\n\n\
+                            Examples:\n  sitewatch notify test\n  \
+                            SITEWATCH_EMAIL_PASSWORD=... sitewatch --config /etc/sitewatch/sitewatch.toml notify test"
+    )]
+    Test,
+    /// List alert deliveries waiting to be sent or given up on
+    #[command(
+        after_help = "A delivery is one alert to one recipient through one channel. Pending ones are tried again on\n\
+                            every check round; after 10 failed attempts or 24 hours they are marked failed and kept.\n\n\
+                            Examples:\n  sitewatch notify list\n  sitewatch notify list --json"
+    )]
+    List(ListArgs),
+    /// Queue failed deliveries again, to be sent by the next check round
+    #[command(
+        after_help = "Use it once the cause is fixed, or for a delivery whose outcome was unknown (it may have\n\
+                            arrived already: that is why it was not resent by itself).\n\n\
+                            Examples:\n  sitewatch notify retry 0b5e0c1e-4c1a-4b8e-9f6e-3a2d1c0b9a87\n  \
+                            sitewatch notify retry --all-failed"
+    )]
+    Retry {
+        /// Ids of failed deliveries, as `notify list` shows them
+        #[arg(required_unless_present = "all_failed", conflicts_with = "all_failed")]
+        ids: Vec<String>,
+        /// Every failed delivery
+        #[arg(long)]
+        all_failed: bool,
+    },
 }
 
 #[derive(Debug, Args)]

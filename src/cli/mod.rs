@@ -6,6 +6,7 @@
 pub mod args;
 mod group;
 mod import;
+mod notify;
 mod output;
 mod password_input;
 mod purge;
@@ -81,6 +82,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Recipient(cmd) => recipient::run(&db, cmd),
         Command::Token(cmd) => token::run(&db, cmd),
         Command::Import(args) => import::run(&db, args),
+        Command::Notify(cmd) => notify::run(&db, settings, cmd),
         Command::Purge(args) => purge::run(&db, args),
     }
 }

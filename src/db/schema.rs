@@ -168,6 +168,7 @@ diesel::table! {
         not_before -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        claimed_at -> Nullable<Timestamp>,
     }
 }
 

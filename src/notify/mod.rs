@@ -1,7 +1,23 @@
-//! Alerts: queued in the outbox in the same transaction as the outage change they report, then
-//! delivered by e-mail, tweet and webhook, each retried on later rounds until sent.
+//! Alerts: queued in the outbox in the same transaction as the outage change they report,
+//! then delivered by e-mail, tweet and webhook, each retried on later rounds until sent.
+//!
+//! `outbox` queues; `dispatch` delivers and owns retries (its header states the delivery
+//! guarantee); `retry` is the policy; `email`, `twitter` and `webhook` are the channels behind
+//! the one `channel::Channel` trait; `message` puts an alert into words.
 
+pub mod channel;
+mod dispatch;
+pub mod email;
+mod http;
+pub mod message;
 pub mod outbox;
+mod report;
+pub mod retry;
+pub mod twitter;
+pub mod webhook;
+
+pub use dispatch::{DeliverOptions, ROUND_BUDGET, SEND_CEILING, deliver, deliver_pending};
+pub use report::{DeliveryReport, DeliveryResult, Outcome};
 
 /// Channel names as stored in `deliveries.channel`.
 pub const EMAIL: &str = "email";

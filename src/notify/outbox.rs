@@ -6,7 +6,7 @@ use diesel::QueryResult;
 
 use super::{EMAIL, TWITTER, WEBHOOK};
 use crate::db::models::notification::{Delivery, Notification};
-use crate::db::models::recipient::Recipient;
+use crate::db::models::recipient::{Recipient, Scope};
 use crate::db::{DbConnection, Id};
 use crate::domain::alert::Alert;
 use crate::settings::Settings;
@@ -33,15 +33,18 @@ pub fn queue(conn: &mut DbConnection, settings: &Settings, alert: &Alert) -> Que
     if settings.twitter.enabled {
         deliveries.push(Delivery::pending(notification.id, TWITTER, TWITTER, alert.created_at));
     }
-    for hook in &settings.webhooks {
+    // The same URL listed twice still gets each alert once.
+    let mut hooks = HashSet::new();
+    for hook in settings.webhooks.iter().filter(|h| hooks.insert(h.url.as_str())) {
         deliveries.push(Delivery::pending(notification.id, WEBHOOK, hook.url.as_str(), alert.created_at));
     }
     Delivery::insert_all(conn, &deliveries)?;
     Ok(notification)
 }
 
-/// The global `[email] to` list plus everyone subscribed to any site of the alert (by site or
-/// by group), each address once, compared without regard to case.
+/// The global `[email] to` list, the recipients of every alert, and everyone subscribed to a
+/// site of the alert or its group; each address once, compared without regard to case. A site
+/// removed since keeps no subscribers of its own, but the global lists still hear about it.
 fn email_recipients(conn: &mut DbConnection, settings: &Settings, alert: &Alert) -> QueryResult<Vec<String>> {
     let mut seen = HashSet::new();
     let mut addresses = Vec::new();
@@ -53,16 +56,17 @@ fn email_recipients(conn: &mut DbConnection, settings: &Settings, alert: &Alert)
     for address in &settings.email.to {
         add(address.clone());
     }
-    for site in &alert.sites {
-        let (Some(site_id), Some(group_id)) = (&site.site_id, &site.group_id) else { continue };
-        let (Ok(site_id), Ok(group_id)) = (site_id.parse::<Id>(), group_id.parse::<Id>()) else { continue };
-        for address in Recipient::addresses_for_site(conn, site_id, group_id)? {
-            add(address);
-        }
+    for recipient in Recipient::in_scope(conn, Scope::All)? {
+        add(recipient.email);
     }
-    if alert.sites.is_empty() {
-        for address in Recipient::in_scope(conn, crate::db::models::recipient::Scope::All)? {
-            add(address.email);
+    for site in alert.sites.iter() {
+        let site_id = site.site_id.as_deref().and_then(|id| id.parse::<Id>().ok());
+        let group_id = site.group_id.as_deref().and_then(|id| id.parse::<Id>().ok());
+        let scopes = site_id.map(Scope::Site).into_iter().chain(group_id.map(Scope::Group));
+        for scope in scopes {
+            for recipient in Recipient::in_scope(conn, scope)? {
+                add(recipient.email);
+            }
         }
     }
     Ok(addresses)

@@ -35,6 +35,7 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("email", "username", Kind::Text),
     ("email", "password", Kind::Text),
     ("email", "timeout_secs", Kind::Integer),
+    ("email", "ca_file", Kind::Text),
     ("twitter", "enabled", Kind::Boolean),
     ("twitter", "consumer_key", Kind::Text),
     ("twitter", "consumer_secret", Kind::Text),

@@ -77,6 +77,9 @@ pub struct EmailSettings {
     pub username: String,
     pub password: String,
     pub timeout_secs: u64,
+    /// PEM file of certificates to trust besides the system's, for an SMTP server with a
+    /// private CA or a self-signed certificate; relative to the settings file.
+    pub ca_file: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -154,6 +157,7 @@ impl Default for EmailSettings {
             username: String::new(),
             password: String::new(),
             timeout_secs: 10,
+            ca_file: String::new(),
         }
     }
 }

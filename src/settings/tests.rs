@@ -159,3 +159,20 @@ fn every_settings_key_can_be_overridden_from_the_environment() {
     env_keys.sort();
     assert_eq!(file_keys, env_keys);
 }
+
+#[test]
+fn a_trusted_certificate_file_must_exist_and_hold_a_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sitewatch.toml");
+    let text = "[email]\nenabled = true\nca_file = \"smtp-ca.pem\"\n";
+    let err = Settings::from_parts(Some((&config, text)), &[]).unwrap_err().to_string();
+    assert!(err.contains("email.ca_file") && err.contains("smtp-ca.pem"), "{err}");
+    std::fs::write(dir.path().join("smtp-ca.pem"), "not a certificate").unwrap();
+    let err = Settings::from_parts(Some((&config, text)), &[]).unwrap_err().to_string();
+    assert!(err.contains("email.ca_file") && err.contains("no PEM certificate"), "{err}");
+    std::fs::write(dir.path().join("smtp-ca.pem"), "-----BEGIN CERTIFICATE-----\n").unwrap();
+    assert!(Settings::from_parts(Some((&config, text)), &[]).is_ok(), "found beside the settings file");
+    let plain = "[email]\nenabled = true\ntls = \"none\"\nca_file = \"smtp-ca.pem\"\n";
+    let err = Settings::from_parts(Some((&config, plain)), &[]).unwrap_err().to_string();
+    assert!(err.contains("email.ca_file"), "{err}");
+}

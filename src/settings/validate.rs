@@ -1,6 +1,6 @@
 //! Checks that span more than one value's type: ranges, required credentials, address formats.
 
-use super::Settings;
+use super::{Settings, SmtpTls};
 use crate::domain::database_url::DatabaseUrl;
 use crate::domain::email::EmailAddress;
 
@@ -42,6 +42,17 @@ pub(super) fn check(s: &Settings) -> Result<(), String> {
             return Err(format!("key `{missing}`: set both username and password for SMTP login, or neither"));
         }
         positive("email.timeout_secs", e.timeout_secs, 600)?;
+        if !e.ca_file.is_empty() {
+            if e.tls == SmtpTls::None {
+                return Err("key `email.ca_file`: only used with tls = \"starttls\" or \"tls\"".into());
+            }
+            let path = s.base_dir().join(&e.ca_file);
+            let pem = std::fs::read_to_string(&path)
+                .map_err(|err| format!("key `email.ca_file`: cannot read {}: {err}", path.display()))?;
+            if !pem.contains("-----BEGIN CERTIFICATE-----") {
+                return Err(format!("key `email.ca_file`: {} holds no PEM certificate", path.display()));
+            }
+        }
     }
 
     let t = &s.twitter;

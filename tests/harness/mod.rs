@@ -8,9 +8,12 @@
 pub mod command;
 pub mod database;
 pub mod http;
+pub mod receiver;
+pub mod smtp;
 pub mod snapshot;
+pub mod tls;
 
-pub use command::{check, sw};
+pub use command::{Outcome, check, sw};
 pub use database::{Backend, TestDb};
 pub use snapshot::snapshot;
 

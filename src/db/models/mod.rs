@@ -6,6 +6,7 @@ pub mod check_run;
 pub mod group;
 pub mod notification;
 pub mod outage;
+pub mod outbox;
 pub mod recipient;
 pub mod rollup;
 pub mod site;

@@ -1,0 +1,255 @@
+//! What an alert says, in words: the headline, one line per site, the tweet, the webhook body
+//! and the e-mail's subject. E-mail bodies are askama templates fed by `EmailView`.
+
+use chrono::{NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::domain::alert::{Alert, AlertSite, Event};
+use crate::domain::readable::readable_time;
+use crate::domain::status::{ErrorKind, Status};
+use crate::domain::time::rfc3339;
+use crate::settings::Settings;
+
+/// Tweets are limited to 280 characters.
+pub const TWEET_LIMIT: usize = 280;
+
+/// What rendering needs from the settings.
+#[derive(Debug, Clone)]
+pub struct MessageContext {
+    pub public_url: url::Url,
+    pub time_zone: Tz,
+}
+
+impl MessageContext {
+    pub fn from_settings(settings: &Settings) -> MessageContext {
+        MessageContext { public_url: settings.public_url.clone(), time_zone: settings.time_zone }
+    }
+
+    /// `2026-11-21 10:30 CET`: a stored UTC time in the configured zone.
+    pub fn local_time(&self, t: NaiveDateTime) -> String {
+        self.time_zone.from_utc_datetime(&t).format("%Y-%m-%d %H:%M %Z").to_string()
+    }
+
+    /// The outage's page under `public_url`, which may itself sit below a path.
+    pub fn outage_link(&self, alert: &Alert) -> Option<String> {
+        let outage = alert.outage.as_ref()?;
+        let mut base = self.public_url.clone();
+        if !base.path().ends_with('/') {
+            base.set_path(&format!("{}/", base.path()));
+        }
+        base.join(&format!("outages/{}", outage.id)).ok().map(String::from)
+    }
+
+    pub fn dashboard_link(&self) -> String {
+        self.public_url.to_string()
+    }
+}
+
+/// "api", "api and shop", "api, shop and db", or with `max` names "api, shop and 12 more".
+pub fn names(sites: &[AlertSite], max: usize) -> String {
+    let max = max.max(1);
+    let shown: Vec<&str> = sites.iter().take(max).map(|s| s.name.as_str()).collect();
+    let hidden = sites.len().saturating_sub(shown.len());
+    match (shown.as_slice(), hidden) {
+        ([], _) => "no site".to_owned(),
+        ([one], 0) => (*one).to_owned(),
+        (list, 0) => format!("{} and {}", list[..list.len() - 1].join(", "), list[list.len() - 1]),
+        (list, more) => format!("{} and {more} more", list.join(", ")),
+    }
+}
+
+fn verb(sites: &[AlertSite], max: usize, singular: &str, plural: &str) -> String {
+    let shown = sites.len().min(max.max(1));
+    let many = sites.len() > 1 || shown < sites.len();
+    format!("{} {}", names(sites, max), if many { plural } else { singular })
+}
+
+/// The alert in one sentence, naming at most `max` sites.
+pub fn headline(alert: &Alert, max: usize) -> String {
+    let sites = &alert.sites;
+    match alert.event {
+        Event::OutageOpened => format!("{} down", verb(sites, max, "is", "are")),
+        Event::SiteJoined => format!("{} down too", verb(sites, max, "is", "are")),
+        Event::SiteRecovered => {
+            let back = format!("{} back up", verb(sites, max, "is", "are"));
+            if alert.still_down.is_empty() {
+                back
+            } else {
+                format!("{back}; {} still down", verb(&alert.still_down, max, "is", "are"))
+            }
+        }
+        Event::OutageResolved => match outage_duration(alert) {
+            Some(seconds) => format!("All sites are back up; the outage lasted {}", readable_time(seconds)),
+            None => "All sites are back up".to_owned(),
+        },
+        Event::Test => "Test alert: sitewatch alerts reach you through this channel".to_owned(),
+    }
+}
+
+/// How long the outage lasted, once it is over.
+pub fn outage_duration(alert: &Alert) -> Option<i64> {
+    let outage = alert.outage.as_ref()?;
+    Some((outage.resolved_at? - outage.started_at).num_seconds())
+}
+
+/// The status symbol the event stands for (shared with pages through `Status`).
+pub fn symbol(event: Event) -> &'static str {
+    match event {
+        Event::OutageOpened | Event::SiteJoined => Status::Down.symbol(),
+        Event::SiteRecovered | Event::OutageResolved => Status::Up.symbol(),
+        Event::Test => "ℹ",
+    }
+}
+
+/// What the failing check saw, as a phrase: "answered HTTP 503", "timed out".
+pub fn what_was_seen(site: &AlertSite) -> String {
+    match (site.status_code, site.error.as_deref()) {
+        (Some(code), _) => format!("answered HTTP {code}"),
+        (None, Some(error)) => ErrorKind::parse(error).unwrap_or(ErrorKind::Other).describe().to_owned(),
+        (None, None) => "failed its checks".to_owned(),
+    }
+}
+
+/// The e-mail subject.
+pub fn subject(alert: &Alert) -> String {
+    format!("[sitewatch] {}", headline(alert, 3))
+}
+
+/// The tweet: the headline with as many site names as fit, the start time and the link.
+pub fn tweet(alert: &Alert, context: &MessageContext) -> String {
+    let when = alert.outage.as_ref().map(|o| match alert.event {
+        Event::OutageOpened | Event::SiteJoined => format!(" (since {})", context.local_time(o.started_at)),
+        _ => String::new(),
+    });
+    let link = context.outage_link(alert).map(|l| format!(" {l}")).unwrap_or_default();
+    let most = alert.sites.len().max(alert.still_down.len()).max(1);
+    for max in (1..=most).rev() {
+        let text =
+            format!("{} {}{}{link}", symbol(alert.event), headline(alert, max), when.clone().unwrap_or_default());
+        if text.chars().count() <= TWEET_LIMIT {
+            return text;
+        }
+    }
+    // Even one name is too long: cut the sentence, keep the link.
+    let room = TWEET_LIMIT.saturating_sub(link.chars().count() + 1);
+    let text = format!("{} {}", symbol(alert.event), headline(alert, 1));
+    let cut: String = text.chars().take(room).collect();
+    format!("{cut}…{link}")
+}
+
+/// One site in an e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteLine {
+    pub name: String,
+    pub url: String,
+    pub seen: String,
+    pub down_at: Option<String>,
+    pub up_at: Option<String>,
+    pub down_for: Option<String>,
+}
+
+/// Everything the e-mail templates show.
+#[derive(Debug, Clone)]
+pub struct EmailView {
+    pub headline: String,
+    pub is_test: bool,
+    pub sites: Vec<SiteLine>,
+    pub still_down: Vec<SiteLine>,
+    pub started_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub duration: Option<String>,
+    pub link: Option<String>,
+    pub dashboard: String,
+}
+
+impl EmailView {
+    pub fn new(alert: &Alert, context: &MessageContext) -> EmailView {
+        let line = |site: &AlertSite| SiteLine {
+            name: site.name.clone(),
+            url: site.url.clone(),
+            seen: what_was_seen(site),
+            down_at: site.down_at.map(|t| context.local_time(t)),
+            up_at: site.up_at.map(|t| context.local_time(t)),
+            down_for: site.down_at.zip(site.up_at).map(|(down, up)| readable_time((up - down).num_seconds())),
+        };
+        EmailView {
+            headline: headline(alert, usize::MAX),
+            is_test: alert.event == Event::Test,
+            sites: alert.sites.iter().map(line).collect(),
+            still_down: alert.still_down.iter().map(line).collect(),
+            started_at: alert.outage.as_ref().map(|o| context.local_time(o.started_at)),
+            resolved_at: alert.outage.as_ref().and_then(|o| o.resolved_at).map(|t| context.local_time(t)),
+            duration: outage_duration(alert).map(readable_time),
+            link: context.outage_link(alert),
+            dashboard: context.dashboard_link(),
+        }
+    }
+}
+
+/// The JSON body every webhook receives. `text` is what Slack- and Mattermost-style incoming
+/// webhooks display; the other fields are for programs.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhookBody {
+    pub event: &'static str,
+    pub text: String,
+    pub outage: Option<WebhookOutage>,
+    pub sites: Vec<WebhookSite>,
+    pub still_down: Vec<WebhookSite>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhookOutage {
+    pub id: String,
+    pub started_at: String,
+    pub resolved_at: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhookSite {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub status_code: Option<i32>,
+    pub error: Option<String>,
+    pub down_at: Option<String>,
+    pub up_at: Option<String>,
+}
+
+impl WebhookBody {
+    pub fn new(alert: &Alert, context: &MessageContext) -> WebhookBody {
+        let site = |s: &AlertSite| WebhookSite {
+            name: s.name.clone(),
+            slug: s.slug.clone(),
+            url: s.url.clone(),
+            status_code: s.status_code,
+            error: s.error.clone(),
+            down_at: s.down_at.map(rfc3339),
+            up_at: s.up_at.map(rfc3339),
+        };
+        let link = context.outage_link(alert);
+        // A bare URL: Slack and Mattermost both turn it into a link.
+        let text = match &link {
+            Some(link) => format!("{} {} {link}", symbol(alert.event), headline(alert, 10)),
+            None => format!("{} {}", symbol(alert.event), headline(alert, 10)),
+        };
+        WebhookBody {
+            event: alert.event.as_str(),
+            text,
+            outage: alert.outage.as_ref().map(|o| WebhookOutage {
+                id: o.id.clone(),
+                started_at: rfc3339(o.started_at),
+                resolved_at: o.resolved_at.map(rfc3339),
+                url: link.clone(),
+            }),
+            sites: alert.sites.iter().map(site).collect(),
+            still_down: alert.still_down.iter().map(site).collect(),
+            created_at: rfc3339(alert.created_at),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,111 @@
+use chrono::NaiveDate;
+
+use super::*;
+use crate::domain::alert::AlertOutage;
+
+fn at(hour: u32, minute: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap().and_hms_opt(hour, minute, 0).unwrap()
+}
+
+fn site(name: &str) -> AlertSite {
+    AlertSite {
+        site_id: None,
+        group_id: None,
+        name: name.to_owned(),
+        slug: name.to_lowercase(),
+        url: format!("https://{}.example.com/", name.to_lowercase()),
+        status_code: Some(503),
+        error: None,
+        down_at: Some(at(9, 30)),
+        up_at: None,
+    }
+}
+
+fn alert(event: Event, sites: Vec<AlertSite>) -> Alert {
+    Alert {
+        event,
+        outage: Some(AlertOutage {
+            id: "0b5e0c1e-4c1a-4b8e-9f6e-3a2d1c0b9a87".into(),
+            started_at: at(9, 30),
+            resolved_at: None,
+        }),
+        sites,
+        still_down: Vec::new(),
+        created_at: at(9, 31),
+    }
+}
+
+fn context(public_url: &str) -> MessageContext {
+    MessageContext { public_url: url::Url::parse(public_url).unwrap(), time_zone: chrono_tz::Europe::Paris }
+}
+
+#[test]
+fn names_shorten_long_lists() {
+    let list: Vec<AlertSite> = ["api", "shop", "db", "cdn"].iter().map(|n| site(n)).collect();
+    assert_eq!(names(&list[..1], 3), "api");
+    assert_eq!(names(&list[..2], 3), "api and shop");
+    assert_eq!(names(&list[..3], 3), "api, shop and db");
+    assert_eq!(names(&list, 2), "api, shop and 2 more");
+}
+
+#[test]
+fn headlines_say_what_happened() {
+    assert_eq!(headline(&alert(Event::OutageOpened, vec![site("api")]), 3), "api is down");
+    assert_eq!(headline(&alert(Event::OutageOpened, vec![site("api"), site("shop")]), 3), "api and shop are down");
+    assert_eq!(headline(&alert(Event::SiteJoined, vec![site("db")]), 3), "db is down too");
+    let mut recovered = alert(Event::SiteRecovered, vec![site("api")]);
+    recovered.still_down = vec![site("shop")];
+    assert_eq!(headline(&recovered, 3), "api is back up; shop is still down");
+    let mut resolved = alert(Event::OutageResolved, vec![site("api")]);
+    resolved.outage.as_mut().unwrap().resolved_at = Some(at(11, 35));
+    assert_eq!(headline(&resolved, 3), "All sites are back up; the outage lasted 2 hours, 5 minutes");
+}
+
+#[test]
+fn times_show_in_the_configured_zone_and_links_keep_the_base_path() {
+    let ctx = context("https://status.example.com/watch");
+    assert_eq!(ctx.local_time(at(9, 30)), "2026-11-21 10:30 CET");
+    let link = ctx.outage_link(&alert(Event::OutageOpened, vec![site("api")])).unwrap();
+    assert_eq!(link, "https://status.example.com/watch/outages/0b5e0c1e-4c1a-4b8e-9f6e-3a2d1c0b9a87");
+}
+
+#[test]
+fn what_was_seen_prefers_the_status_then_the_error_kind() {
+    let mut s = site("api");
+    assert_eq!(what_was_seen(&s), "answered HTTP 503");
+    s.status_code = None;
+    s.error = Some("timeout".into());
+    assert_eq!(what_was_seen(&s), "timed out");
+}
+
+#[test]
+fn a_tweet_fits_280_characters_however_many_sites() {
+    let many: Vec<AlertSite> = (0..60).map(|i| site(&format!("service-number-{i}"))).collect();
+    let text = tweet(&alert(Event::OutageOpened, many), &context("https://status.example.com/"));
+    assert!(text.chars().count() <= TWEET_LIMIT, "{} chars: {text}", text.chars().count());
+    assert!(text.contains("more are down"), "{text}");
+    assert!(text.ends_with("/outages/0b5e0c1e-4c1a-4b8e-9f6e-3a2d1c0b9a87"), "{text}");
+
+    let long_name = site(&"x".repeat(400));
+    let text = tweet(&alert(Event::OutageOpened, vec![long_name]), &context("https://status.example.com/"));
+    assert!(text.chars().count() <= TWEET_LIMIT, "{text}");
+    assert!(text.contains('…') && text.contains("/outages/"), "{text}");
+
+    let few = tweet(&alert(Event::OutageOpened, vec![site("api"), site("shop")]), &context("https://s.example.com/"));
+    assert!(
+        few.starts_with("✘ api and shop are down (since 2026-11-21 10:30 CET) https://s.example.com/outages/"),
+        "{few}"
+    );
+}
+
+#[test]
+fn the_webhook_body_has_event_outage_sites_and_text() {
+    let body = WebhookBody::new(&alert(Event::OutageOpened, vec![site("api")]), &context("https://s.example.com/"));
+    let json = serde_json::to_value(&body).unwrap();
+    assert_eq!(json["event"], "outage_opened");
+    assert_eq!(json["outage"]["started_at"], "2026-11-21T09:30:00Z");
+    assert_eq!(json["outage"]["resolved_at"], serde_json::Value::Null);
+    assert_eq!(json["sites"][0]["slug"], "api");
+    assert_eq!(json["sites"][0]["status_code"], 503);
+    assert!(json["text"].as_str().unwrap().starts_with("✘ api is down https://s.example.com/outages/"));
+}

@@ -1,0 +1,154 @@
+//! An HTTP server on 127.0.0.1 that records whole requests (headers and body) and answers as
+//! each test scripts it: the stand-in for webhook receivers and the X API.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub method: String,
+    pub path: String,
+    /// Header names in lower case.
+    pub headers: HashMap<String, String>,
+    pub body: Vec<u8>,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("body is not JSON ({e}): {:?}", self.body))
+    }
+}
+
+/// An answer: status, extra headers, body.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn status(status: u16) -> Answer {
+        Answer { status, headers: Vec::new(), body: String::new() }
+    }
+
+    pub fn json(status: u16, body: &str) -> Answer {
+        Answer { status, headers: vec![("Content-Type".into(), "application/json".into())], body: body.to_owned() }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Answer {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+}
+
+type Responder = Box<dyn FnMut(&Received) -> Answer + Send>;
+
+struct Shared {
+    received: Mutex<Vec<Received>>,
+    responder: Mutex<Responder>,
+    stopping: AtomicBool,
+}
+
+pub struct Receiver {
+    pub addr: SocketAddr,
+    shared: Arc<Shared>,
+}
+
+impl Receiver {
+    pub fn start(responder: impl FnMut(&Received) -> Answer + Send + 'static) -> Receiver {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a test receiver");
+        let addr = listener.local_addr().unwrap();
+        let shared = Arc::new(Shared {
+            received: Mutex::new(Vec::new()),
+            responder: Mutex::new(Box::new(responder)),
+            stopping: AtomicBool::new(false),
+        });
+        let accept = Arc::clone(&shared);
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                if accept.stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let shared = Arc::clone(&accept);
+                thread::spawn(move || serve(stream, &shared));
+            }
+        });
+        Receiver { addr, shared }
+    }
+
+    pub fn always(status: u16) -> Receiver {
+        Receiver::start(move |_| Answer::status(status))
+    }
+
+    pub fn respond_with(&self, responder: impl FnMut(&Received) -> Answer + Send + 'static) {
+        *self.shared.responder.lock().unwrap() = Box::new(responder);
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.shared.received.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+    }
+}
+
+fn serve(stream: TcpStream, shared: &Shared) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone the stream"));
+    let mut out = stream;
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut parts = request_line.split_whitespace();
+        let method = parts.next().unwrap_or_default().to_owned();
+        let path = parts.next().unwrap_or_default().to_owned();
+        let mut headers = HashMap::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            if line == "\r\n" || line == "\n" {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_owned());
+            }
+        }
+        let length = headers.get("content-length").and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+        let mut body = vec![0u8; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let request = Received { method, path, headers, body };
+        shared.received.lock().unwrap().push(request.clone());
+        let answer = (shared.responder.lock().unwrap())(&request);
+        let mut head = format!("HTTP/1.1 {} Test\r\nContent-Length: {}\r\n", answer.status, answer.body.len());
+        for (name, value) in &answer.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        if out.write_all(head.as_bytes()).and_then(|()| out.write_all(answer.body.as_bytes())).is_err() {
+            return;
+        }
+    }
+}
