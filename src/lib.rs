@@ -9,3 +9,4 @@ pub mod json;
 pub mod logging;
 pub mod notify;
 pub mod settings;
+pub mod web;

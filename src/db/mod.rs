@@ -62,6 +62,11 @@ impl Db {
         self.pool.get().map_err(|e| DbError::Pool(e.to_string()))
     }
 
+    /// A connection, waiting at most `timeout` (for health checks that must answer quickly).
+    pub fn conn_within(&self, timeout: Duration) -> Result<PooledConn, DbError> {
+        self.pool.get_timeout(timeout).map_err(|e| DbError::Pool(e.to_string()))
+    }
+
     /// Applies pending migrations; returns the versions applied (empty when up to date).
     pub fn migrate(&self) -> Result<Vec<String>, DbError> {
         let mut conn = self.conn()?;
