@@ -18,6 +18,7 @@ pub const FLASH: &str = "flash";
 /// (it is the same for everyone), so its layout links to the logout page instead.
 #[derive(Debug, Clone, Default)]
 pub struct Chrome {
+    pub signed_in: bool,
     pub username: Option<String>,
     pub csrf: Option<String>,
     pub flash: Option<String>,
@@ -27,7 +28,7 @@ pub struct Chrome {
 
 impl Chrome {
     pub fn without_forms(username: Option<String>, zone: Tz) -> Chrome {
-        Chrome { username, csrf: None, flash: None, zone: zone.name().to_owned() }
+        Chrome { signed_in: username.is_some(), username, csrf: None, flash: None, zone: zone.name().to_owned() }
     }
 
     /// The CSRF token for a form; pages that show forms always have one.
@@ -45,7 +46,7 @@ impl FromRequest for Chrome {
         let username = req.extensions().get::<CurrentUser>().map(|u| u.username.clone());
         let flash = session.remove_as::<String>(FLASH).and_then(Result::ok);
         let zone = req.app_data::<web::Data<AppState>>().map_or("UTC", |s| s.time_zone.name()).to_owned();
-        ready(csrf::token(&session).map(|token| Chrome { username, csrf: Some(token), flash, zone }))
+        ready(csrf::token(&session).map(|token| Chrome { signed_in: username.is_some(), username, csrf: Some(token), flash, zone }))
     }
 }
 

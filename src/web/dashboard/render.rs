@@ -135,7 +135,7 @@ pub fn page(summary: &Summary, tz: Tz) -> Result<String, WebError> {
         })
         .collect();
     let page = DashboardPage {
-        chrome: Chrome::without_forms(None, tz),
+        chrome: Chrome { signed_in: true, ..Chrome::without_forms(None, tz) },
         outage: outage_banner(summary, tz),
         warning: warning_text(summary, tz),
         sites: groups.iter().map(|g| g.rows.len()).sum(),
