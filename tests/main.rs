@@ -4,3 +4,4 @@ mod harness;
 
 mod cli;
 mod db;
+mod web;
