@@ -116,7 +116,9 @@ struct ErrorPage {
 pub fn render_html_errors<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    if wants_json(res.request().path()) {
+    // JSON routes keep their body; so do pages a handler rendered itself with an error status
+    // (a form sent back with 422, the login form with 429): only errors get the error page.
+    if wants_json(res.request().path()) || res.response().error().is_none() {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

@@ -49,7 +49,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let session = req.get_session();
         let form = web::Form::<WithToken<T>>::from_request(req, payload);
         Box::pin(async move {
-            let form = form.await?.into_inner();
+            // A body that cannot be read as a form has no token either.
+            let form = form
+                .await
+                .map_err(|e| WebError::Forbidden(format!("this form could not be read or lacks its security token: {e}")))?
+                .into_inner();
             let expected = session.get::<String>(CSRF).ok().flatten();
             match expected {
                 Some(expected) if !form.csrf_token.is_empty() && same(&expected, &form.csrf_token) => {
