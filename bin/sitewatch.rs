@@ -50,6 +50,9 @@ fn serve(settings: &Settings) -> Result<(), Failure> {
         if let Some(link) = server.setup_link() {
             println!("No user exists yet. Open this one-time link to choose the first admin's password:\n  {link}");
         }
-        server.run().await.map_err(|e| Failure { code: exit_code::FAILURE, message: format!("the web server stopped: {e}") })
+        server
+            .run()
+            .await
+            .map_err(|e| Failure { code: exit_code::FAILURE, message: format!("the web server stopped: {e}") })
     })
 }

@@ -40,7 +40,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let groups = write_transaction(&mut conn, |c| {
         (0..group_count)
             .map(|g| {
-                let spec = GroupSpec { display_order: g as i32, ..GroupSpec::named(Name::parse(&format!("Group {g:02}"))?) };
+                let spec =
+                    GroupSpec { display_order: g as i32, ..GroupSpec::named(Name::parse(&format!("Group {g:02}"))?) };
                 Ok(Group::create(c, &spec)?)
             })
             .collect::<Result<Vec<Group>, Box<dyn std::error::Error>>>()

@@ -74,8 +74,7 @@ impl WebServer {
         let secure = settings.public_url.scheme() == "https";
         let key = cookie_key(&secret);
         let dummy_hash = hash_password(&random_hex(16)).map_err(|e| ServeError::Start(e.to_string()))?;
-        let state =
-            web::Data::new(AppState::new(db, settings.time_zone, dummy_hash));
+        let state = web::Data::new(AppState::new(db, settings.time_zone, dummy_hash));
 
         let server = HttpServer::new(move || {
             let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
@@ -84,7 +83,9 @@ impl WebServer {
                 .cookie_http_only(true)
                 .cookie_same_site(SameSite::Lax)
                 .cookie_content_security(CookieContentSecurity::Private)
-                .session_lifecycle(PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::days(14)))
+                .session_lifecycle(
+                    PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::days(14)),
+                )
                 .build();
             App::new()
                 .app_data(state.clone())

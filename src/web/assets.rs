@@ -12,7 +12,11 @@ struct Asset {
 }
 
 const ASSETS: [Asset; 3] = [
-    Asset { name: "style.css", content_type: "text/css; charset=utf-8", body: include_bytes!("../../static/style.css") },
+    Asset {
+        name: "style.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../../static/style.css"),
+    },
     Asset {
         name: "dashboard.js",
         content_type: "text/javascript; charset=utf-8",

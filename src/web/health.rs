@@ -13,10 +13,7 @@ struct Health {
 
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let db = state.db.clone();
-    let probe = web::block(move || {
-        db.check_reachable().map_err(|e| e.to_string())
-    })
-    .await;
+    let probe = web::block(move || db.check_reachable().map_err(|e| e.to_string())).await;
     match probe {
         Ok(Ok(())) => HttpResponse::Ok().json(Health { status: "ok", database: "ok".into() }),
         Ok(Err(reason)) => {

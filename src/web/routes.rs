@@ -10,7 +10,9 @@ pub fn wants_json(path: &str) -> bool {
 /// Paths anyone may open: the login and first-user setup pages, health, static files, and the
 /// API's token exchange (which checks a password itself).
 pub fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/healthz" | "/api/auth/token") || path.starts_with("/static/") || path.starts_with("/setup/")
+    matches!(path, "/login" | "/healthz" | "/api/auth/token")
+        || path.starts_with("/static/")
+        || path.starts_with("/setup/")
 }
 
 #[cfg(test)]

@@ -22,13 +22,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, time_zone: Tz, dummy_hash: String) -> AppState {
-        AppState {
-            db,
-            time_zone,
-            dashboard: DashboardCache::default(),
-            generation: AtomicU64::new(0),
-            dummy_hash,
-        }
+        AppState { db, time_zone, dashboard: DashboardCache::default(), generation: AtomicU64::new(0), dummy_hash }
     }
 
     pub fn generation(&self) -> u64 {

@@ -46,7 +46,13 @@ impl FromRequest for Chrome {
         let username = req.extensions().get::<CurrentUser>().map(|u| u.username.clone());
         let flash = session.remove_as::<String>(FLASH).and_then(Result::ok);
         let zone = req.app_data::<web::Data<AppState>>().map_or("UTC", |s| s.time_zone.name()).to_owned();
-        ready(csrf::token(&session).map(|token| Chrome { signed_in: username.is_some(), username, csrf: Some(token), flash, zone }))
+        ready(csrf::token(&session).map(|token| Chrome {
+            signed_in: username.is_some(),
+            username,
+            csrf: Some(token),
+            flash,
+            zone,
+        }))
     }
 }
 

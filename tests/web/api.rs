@@ -2,18 +2,26 @@ use chrono::TimeDelta;
 use reqwest::blocking::{Client, RequestBuilder};
 use serde_json::{Value, json};
 
-use super::{PASSWORD, add_user, client, fixtures, sign_in, spawn, TestApp};
+use super::{PASSWORD, TestApp, add_user, client, fixtures, sign_in, spawn};
 use crate::both_backends;
 
 fn call(request: RequestBuilder) -> (u16, Value) {
     let r = request.send().unwrap();
     let status = r.status().as_u16();
     let body = r.text().unwrap();
-    (status, if body.is_empty() { Value::Null } else { serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}")) })
+    (
+        status,
+        if body.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+        },
+    )
 }
 
 fn token(app: &TestApp) -> String {
-    let (status, body) = call(client().post(app.url("/api/auth/token")).json(&json!({"username": "alice", "password": PASSWORD})));
+    let (status, body) =
+        call(client().post(app.url("/api/auth/token")).json(&json!({"username": "alice", "password": PASSWORD})));
     assert_eq!(status, 201, "{body}");
     body["token"].as_str().unwrap().to_owned()
 }

@@ -71,7 +71,8 @@ impl Driver {
             "goog:chromeOptions": {"binary": browser.display().to_string(), "args": args}
         }}});
         let reply: Value = http.post(format!("{base}/session")).json(&capabilities).send().unwrap().json().unwrap();
-        let session = reply["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no WebDriver session: {reply}")).to_owned();
+        let session =
+            reply["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no WebDriver session: {reply}")).to_owned();
         let mut child = child;
         let _ = &mut child;
         Driver { child, base, http, session, _profile: profile }

@@ -86,11 +86,7 @@ pub fn spawn(db: &TestDb) -> TestApp {
 
 /// A client that keeps cookies and does not follow redirects (tests look at them).
 pub fn client() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("an HTTP client")
+    Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("an HTTP client")
 }
 
 pub fn add_user(db: &Db, name: &str) -> User {

@@ -1,7 +1,7 @@
 use chrono::TimeDelta;
 use sitewatch::db::models::check_run::RunState;
 
-use super::{add_user, client, fixtures, sign_in, spawn, spawn_with, settings_for, text};
+use super::{add_user, client, fixtures, settings_for, sign_in, spawn, spawn_with, text};
 use crate::both_backends;
 
 both_backends! {

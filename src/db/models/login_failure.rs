@@ -23,7 +23,11 @@ pub fn record(conn: &mut DbConnection, subjects: &[String], at: NaiveDateTime) -
 }
 
 /// Failures of `subject` at or after `since`, and the oldest of them (when the window ends).
-pub fn since(conn: &mut DbConnection, subject: &str, since: NaiveDateTime) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+pub fn since(
+    conn: &mut DbConnection,
+    subject: &str,
+    since: NaiveDateTime,
+) -> QueryResult<(i64, Option<NaiveDateTime>)> {
     login_failures::table
         .filter(login_failures::subject.eq(subject).and(login_failures::failed_at.ge(since)))
         .select((diesel::dsl::count_star(), diesel::dsl::min(login_failures::failed_at)))

@@ -55,7 +55,10 @@ async fn list(state: web::Data<AppState>, chrome: Chrome) -> Result<ListPage, We
 }
 
 async fn new_form(chrome: Chrome) -> Result<HttpResponse, WebError> {
-    html(StatusCode::OK, FormPage { chrome, editing: None, input: GroupInput::default(), errors: FieldErrors::default() })
+    html(
+        StatusCode::OK,
+        FormPage { chrome, editing: None, input: GroupInput::default(), errors: FieldErrors::default() },
+    )
 }
 
 async fn create(
@@ -67,17 +70,26 @@ async fn create(
     let CsrfForm(input) = form;
     let spec = match input.parse() {
         Ok(spec) => spec,
-        Err(errors) => return html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing: None, input, errors }),
+        Err(errors) => {
+            return html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing: None, input, errors });
+        }
     };
-    let result =
-        state.run(move |conn| attempt(conn, |c| Group::create(c, &spec).map_err(|e| Refused::conflict(e, "name")))).await?;
+    let result = state
+        .run(move |conn| attempt(conn, |c| Group::create(c, &spec).map_err(|e| Refused::conflict(e, "name"))))
+        .await?;
     match result {
-        Ok(group) => Ok(done(&req, &state, "/admin/groups", format!("Added group {} (slug {}).", group.name, group.slug))),
+        Ok(group) => {
+            Ok(done(&req, &state, "/admin/groups", format!("Added group {} (slug {}).", group.name, group.slug)))
+        }
         Err(errors) => html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing: None, input, errors }),
     }
 }
 
-async fn edit_form(state: web::Data<AppState>, chrome: Chrome, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
+async fn edit_form(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
     let group = state.run(move |conn| Ok(Group::by_slug(conn, &slug)?)).await?;
     let input = GroupInput {
@@ -134,7 +146,9 @@ async fn confirm_delete(
         chrome,
         title: format!("Delete group {}?", group.name),
         question: format!("Delete the group {} ({})?", group.name, group.slug),
-        warning: (sites > 0).then(|| format!("It still holds {sites} site(s): move or delete them first, or the delete will be refused.")),
+        warning: (sites > 0).then(|| {
+            format!("It still holds {sites} site(s): move or delete them first, or the delete will be refused.")
+        }),
         action: format!("/admin/groups/{}/delete", group.slug),
         back: "/admin/groups".into(),
     })

@@ -122,7 +122,11 @@ fn parse_id(raw: &str) -> Result<Id, WebError> {
     raw.parse().map_err(|_| WebError::NotFound(format!("there is no recipient `{raw}`")))
 }
 
-async fn confirm_delete(state: web::Data<AppState>, chrome: Chrome, id: web::Path<String>) -> Result<ConfirmPage, WebError> {
+async fn confirm_delete(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    id: web::Path<String>,
+) -> Result<ConfirmPage, WebError> {
     let id = parse_id(&id)?;
     let listing = state
         .run(move |conn| {

@@ -86,7 +86,11 @@ async fn create(
     }
 }
 
-async fn edit_form(state: web::Data<AppState>, chrome: Chrome, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
+async fn edit_form(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
     let (site, group) = state
         .run(move |conn| {
@@ -131,7 +135,12 @@ async fn update(
     }
 }
 
-async fn set_active(req: HttpRequest, state: web::Data<AppState>, slug: String, active: bool) -> Result<HttpResponse, WebError> {
+async fn set_active(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: String,
+    active: bool,
+) -> Result<HttpResponse, WebError> {
     let site = state.run(move |conn| Ok(write_transaction(conn, |c| Site::set_active(c, &slug, active))?)).await?;
     let message = if active {
         format!("Resumed {}; the next round checks it.", site.name)

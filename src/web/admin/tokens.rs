@@ -83,7 +83,13 @@ async fn list(state: web::Data<AppState>, chrome: Chrome) -> Result<ListPage, We
         .await
 }
 
-async fn form(state: &AppState, status: StatusCode, chrome: Chrome, input: TokenInput, errors: FieldErrors) -> Result<HttpResponse, WebError> {
+async fn form(
+    state: &AppState,
+    status: StatusCode,
+    chrome: Chrome,
+    input: TokenInput,
+    errors: FieldErrors,
+) -> Result<HttpResponse, WebError> {
     let users = state.run(|conn| Ok(User::all(conn)?)).await?;
     html(status, FormPage { chrome, input, users, errors })
 }
@@ -131,7 +137,11 @@ fn parse_id(raw: &str) -> Result<Id, WebError> {
     raw.parse().map_err(|_| WebError::NotFound(format!("there is no API token `{raw}`")))
 }
 
-async fn confirm_delete(state: web::Data<AppState>, chrome: Chrome, id: web::Path<String>) -> Result<ConfirmPage, WebError> {
+async fn confirm_delete(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    id: web::Path<String>,
+) -> Result<ConfirmPage, WebError> {
     let id = parse_id(&id)?;
     let (token, user) = state
         .run(move |conn| {

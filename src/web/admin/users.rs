@@ -102,14 +102,21 @@ async fn create(
     let username = errors.check("username", Username::parse(&input.username));
     let hash = new_password(&input, &mut errors);
     let (Some(username), Some(hash), true) = (username, hash, errors.is_empty()) else {
-        return html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing: None, username: input.username, errors });
+        return html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormPage { chrome, editing: None, username: input.username, errors },
+        );
     };
     let result = state
-        .run(move |conn| attempt(conn, |c| User::create(c, &username, &hash).map_err(|e| Refused::conflict(e, "username"))))
+        .run(move |conn| {
+            attempt(conn, |c| User::create(c, &username, &hash).map_err(|e| Refused::conflict(e, "username")))
+        })
         .await?;
     match result {
         Ok(user) => Ok(done(&req, &state, "/admin/users", format!("Added user {}.", user.username))),
-        Err(errors) => html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing: None, username: input.username, errors }),
+        Err(errors) => {
+            html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing: None, username: input.username, errors })
+        }
     }
 }
 
@@ -119,7 +126,11 @@ async fn find(state: &AppState, raw: String) -> Result<User, WebError> {
     state.run(move |conn| User::find(conn, id)?.ok_or(WebError::NotFound(missing))).await
 }
 
-async fn password_form(state: web::Data<AppState>, chrome: Chrome, id: web::Path<String>) -> Result<HttpResponse, WebError> {
+async fn password_form(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
     let user = find(&state, id.into_inner()).await?;
     let editing = Some((user.id.to_string(), user.username.clone()));
     html(StatusCode::OK, FormPage { chrome, editing, username: user.username, errors: FieldErrors::default() })

@@ -36,7 +36,10 @@ pub struct NewGroup {
         (status = 401, description = "No valid token or session", body = ErrorJson),
     )
 )]
-pub async fn list(state: web::Data<AppState>, query: web::Query<PageQuery>) -> Result<web::Json<Page<GroupJson>>, WebError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<GroupJson>>, WebError> {
     let paging = Paging::parse(&query, PER_PAGE)?;
     let page = state
         .run(move |conn| {

@@ -23,7 +23,10 @@ use crate::web::state::AppState;
         (status = 401, description = "No valid token or session", body = ErrorJson),
     )
 )]
-pub async fn list(state: web::Data<AppState>, query: web::Query<PageQuery>) -> Result<web::Json<Page<OutageJson>>, WebError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<OutageJson>>, WebError> {
     let paging = Paging::parse(&query, OUTAGES_PER_PAGE)?;
     let page = state
         .run(move |conn| {

@@ -95,7 +95,10 @@ pub struct ViewsQuery {
         (status = 401, description = "No valid token or session", body = ErrorJson),
     )
 )]
-pub async fn list(state: web::Data<AppState>, query: web::Query<PageQuery>) -> Result<web::Json<Page<SiteJson>>, WebError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<SiteJson>>, WebError> {
     let paging = Paging::parse(&query, PER_PAGE)?;
     let page = state
         .run(move |conn| {
@@ -139,7 +142,8 @@ pub async fn create(state: web::Data<AppState>, body: web::Json<NewSite>) -> Res
             write_transaction(conn, |c| {
                 let spec = input.parse_new(c)?.map_err(FieldErrors::into_invalid)?;
                 let site = Site::create(c, &spec)?;
-                let group = Group::find(c, site.group_id)?.ok_or_else(|| WebError::Internal("group vanished".into()))?;
+                let group =
+                    Group::find(c, site.group_id)?.ok_or_else(|| WebError::Internal("group vanished".into()))?;
                 Ok::<_, WebError>(SiteJson::new(&site, &group))
             })
         })
@@ -222,7 +226,8 @@ pub async fn change(
                     return Err(errors.into_invalid());
                 }
                 let site = Site::update(c, site.id, &change)?;
-                let group = Group::find(c, site.group_id)?.ok_or_else(|| WebError::Internal("group vanished".into()))?;
+                let group =
+                    Group::find(c, site.group_id)?.ok_or_else(|| WebError::Internal("group vanished".into()))?;
                 Ok(SiteJson::new(&site, &group))
             })
         })
@@ -285,7 +290,11 @@ pub async fn add_recipient(
             write_transaction(conn, |c| {
                 let site = Site::by_slug(c, &slug)?;
                 let recipient = Recipient::add(c, &email, Scope::Site(site.id))?;
-                Ok::<_, DbError>(RecipientJson { id: recipient.id.to_string(), email: recipient.email, site: site.slug })
+                Ok::<_, DbError>(RecipientJson {
+                    id: recipient.id.to_string(),
+                    email: recipient.email,
+                    site: site.slug,
+                })
             })
             .map_err(WebError::from)
         })

@@ -52,7 +52,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             // A body that cannot be read as a form has no token either.
             let form = form
                 .await
-                .map_err(|e| WebError::Forbidden(format!("this form could not be read or lacks its security token: {e}")))?
+                .map_err(|e| {
+                    WebError::Forbidden(format!("this form could not be read or lacks its security token: {e}"))
+                })?
                 .into_inner();
             let expected = session.get::<String>(CSRF).ok().flatten();
             match expected {

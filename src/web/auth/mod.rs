@@ -79,7 +79,8 @@ pub async fn require_login(
         }
         None => {
             let wanted = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
-            let location = format!("/login?next={}", url::form_urlencoded::byte_serialize(wanted.as_bytes()).collect::<String>());
+            let location =
+                format!("/login?next={}", url::form_urlencoded::byte_serialize(wanted.as_bytes()).collect::<String>());
             let response = HttpResponse::Found().insert_header((header::LOCATION, location)).finish();
             return Ok(req.into_response(response).map_into_right_body());
         }

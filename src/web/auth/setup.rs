@@ -37,7 +37,9 @@ fn token_is_valid(conn: &mut DbConnection, token: &str) -> Result<bool, WebError
 }
 
 fn gone() -> WebError {
-    WebError::NotFound("this setup link has been used or is not valid; sign in, or add a user with `sitewatch user add`".into())
+    WebError::NotFound(
+        "this setup link has been used or is not valid; sign in, or add a user with `sitewatch user add`".into(),
+    )
 }
 
 #[derive(Template, askama_web::WebTemplate)]

@@ -31,8 +31,11 @@ const MAX_AGE: Duration = Duration::from_secs(30);
 /// The newest finished round is looked up at most this often.
 const PROBE_EVERY: Duration = Duration::from_secs(1);
 
+/// The newest finished round: its id and when it finished.
+type RoundMark = Option<(Id, NaiveDateTime)>;
+
 /// What the cached copy was built from: the newest finished round and the change counter.
-type Key = (Option<(Id, NaiveDateTime)>, u64);
+type Key = (RoundMark, u64);
 
 /// A body in plain and gzip form, compressed once per build rather than once per request.
 pub struct Encoded {
@@ -82,7 +85,7 @@ pub struct Rendered {
 pub struct DashboardCache {
     current: Mutex<Option<Arc<Rendered>>>,
     rebuilding: AtomicBool,
-    probe: Mutex<Option<(Instant, Option<(Id, NaiveDateTime)>)>>,
+    probe: Mutex<Option<(Instant, RoundMark)>>,
 }
 
 /// Held while one request or task rebuilds; clears the flag however the rebuild ends.
@@ -110,7 +113,7 @@ impl DashboardCache {
         self.current.lock().expect("dashboard cache lock").clone()
     }
 
-    async fn newest_round(state: &AppState) -> Result<Option<(Id, NaiveDateTime)>, WebError> {
+    async fn newest_round(state: &AppState) -> Result<RoundMark, WebError> {
         if let Some((at, mark)) = *state.dashboard.probe.lock().expect("probe lock")
             && at.elapsed() < PROBE_EVERY
         {

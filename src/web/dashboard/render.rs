@@ -96,9 +96,7 @@ fn sparkline(hourly: &[Option<f64>; HOURS]) -> Option<String> {
 
 pub fn warning_text(summary: &Summary, tz: Tz) -> Option<String> {
     summary.warning().map(|w| match w {
-        Warning::NeverRan => {
-            "No check round has run yet: schedule `check` with cron (see crontab.example).".to_owned()
-        }
+        Warning::NeverRan => "No check round has run yet: schedule `check` with cron (see crontab.example).".to_owned(),
         Warning::Stale(secs) => format!(
             "The last check round finished {} ago: cron may have stopped, so these states may be out of date.",
             readable_time(secs)
@@ -197,11 +195,18 @@ fn label(value: &str) -> String {
 pub fn metrics(summary: &Summary) -> String {
     let mut out = String::new();
     let checked: Vec<_> = summary.sites().filter(|(_, s)| s.site.last_checked_at.is_some()).collect();
-    out.push_str("# HELP sitewatch_site_up Whether the site's newest check was up (1) or down (0); paused sites are left out.\n");
+    out.push_str(
+        "# HELP sitewatch_site_up Whether the site's newest check was up (1) or down (0); paused sites are left out.\n",
+    );
     out.push_str("# TYPE sitewatch_site_up gauge\n");
     for (group, s) in checked.iter().filter(|(_, s)| s.site.active) {
         let up = u8::from(s.site.last_up == Some(true));
-        let _ = writeln!(out, "sitewatch_site_up{{site=\"{}\",group=\"{}\"}} {up}", label(&s.site.slug), label(&group.slug));
+        let _ = writeln!(
+            out,
+            "sitewatch_site_up{{site=\"{}\",group=\"{}\"}} {up}",
+            label(&s.site.slug),
+            label(&group.slug)
+        );
     }
     out.push_str("# HELP sitewatch_site_last_response_seconds Response time of the site's newest check.\n");
     out.push_str("# TYPE sitewatch_site_last_response_seconds gauge\n");
@@ -237,7 +242,9 @@ pub fn metrics(summary: &Summary) -> String {
     let down = summary.outage.as_ref().map_or(0, |(_, sites)| sites.iter().filter(|s| s.up_at.is_none()).count());
     let _ = writeln!(out, "sitewatch_outage_sites_down {down}");
     if let Some(finished) = summary.last_run.as_ref().and_then(|r| r.finished_at) {
-        out.push_str("# HELP sitewatch_last_round_timestamp_seconds When the newest check round finished (Unix time).\n");
+        out.push_str(
+            "# HELP sitewatch_last_round_timestamp_seconds When the newest check round finished (Unix time).\n",
+        );
         out.push_str("# TYPE sitewatch_last_round_timestamp_seconds gauge\n");
         let _ = writeln!(out, "sitewatch_last_round_timestamp_seconds {}", finished.and_utc().timestamp());
     }

@@ -21,11 +21,7 @@ pub struct GroupPage {
     rows: Vec<SiteRow>,
 }
 
-pub async fn page(
-    state: web::Data<AppState>,
-    chrome: Chrome,
-    slug: web::Path<String>,
-) -> Result<GroupPage, WebError> {
+pub async fn page(state: web::Data<AppState>, chrome: Chrome, slug: web::Path<String>) -> Result<GroupPage, WebError> {
     let rendered = DashboardCache::get(&state).await?;
     let summary = &rendered.summary;
     let group = summary

@@ -11,8 +11,8 @@ use crate::domain::alert::Event;
 use crate::domain::time::now_utc;
 use crate::web::error::WebError;
 use crate::web::filters;
-use crate::web::paging::{PageQuery, Pager, Paging};
 use crate::web::pages::sites::result_text;
+use crate::web::paging::{PageQuery, Pager, Paging};
 use crate::web::state::AppState;
 use crate::web::view::{Chrome, local};
 
@@ -132,7 +132,12 @@ pub async fn list(
         .await
 }
 
-fn outage_page(conn: &mut DbConnection, outage: Outage, chrome: Chrome, tz: chrono_tz::Tz) -> Result<OutagePage, WebError> {
+fn outage_page(
+    conn: &mut DbConnection,
+    outage: Outage,
+    chrome: Chrome,
+    tz: chrono_tz::Tz,
+) -> Result<OutagePage, WebError> {
     let now = now_utc();
     let rows = OutageSite::of_outage(conn, outage.id)?;
     let notifications = Notification::of_outage(conn, outage.id)?;
