@@ -99,6 +99,13 @@ impl WebServer {
                 .wrap(Compress::default())
                 .configure(routes)
         })
+        // Without TCP_NODELAY a response written in pieces (a compressed stream) waits for the
+        // client's delayed ACK: 40 ms per request on a kept-alive connection.
+        .on_connect(|connection, _| {
+            if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+                let _ = tcp.set_nodelay(true);
+            }
+        })
         .workers(workers)
         .listen(listener)
         .map_err(|e| ServeError::Bind { address: address.to_string(), reason: e.to_string() })?

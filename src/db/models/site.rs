@@ -127,6 +127,10 @@ impl Site {
         Ok((items, total))
     }
 
+    pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+        sites::table.count().get_result(conn)
+    }
+
     pub fn in_group(conn: &mut DbConnection, group_id: Id) -> QueryResult<Vec<Site>> {
         sites::table.filter(sites::group_id.eq(group_id)).order(sites::name.asc()).select(Site::as_select()).load(conn)
     }

@@ -25,8 +25,8 @@ use crate::db::models::user::User;
 #[template(path = "admin/index.html")]
 struct IndexPage {
     chrome: Chrome,
-    groups: usize,
-    sites: usize,
+    groups: i64,
+    sites: i64,
     recipients: usize,
     users: usize,
     tokens: usize,
@@ -62,8 +62,8 @@ async fn index(state: web::Data<AppState>, chrome: Chrome) -> Result<IndexPage, 
         .run(move |conn| {
             Ok(IndexPage {
                 chrome,
-                groups: Group::all(conn)?.len(),
-                sites: Site::all_with_groups(conn)?.len(),
+                groups: Group::count(conn)?,
+                sites: Site::count(conn)?,
                 recipients: Recipient::listing(conn)?.len(),
                 users: User::all(conn)?.len(),
                 tokens: ApiToken::all_with_users(conn)?.len(),
