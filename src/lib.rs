@@ -1,6 +1,7 @@
 //! sitewatch: an uptime monitor. The `check` binary runs one check round per cron tick; the
 //! `sitewatch` binary serves the status pages and administers sites, groups and people.
 
+pub mod checker;
 pub mod cli;
 pub mod db;
 pub mod domain;
@@ -9,4 +10,5 @@ pub mod json;
 pub mod logging;
 pub mod notify;
 pub mod settings;
+pub mod tls;
 pub mod web;

@@ -3,11 +3,13 @@
 //! Code outside this module never asks which backend it runs on; the few statements that differ
 //! (locks, upserts, migration folders) are matched on the connection variant here.
 
+mod bulk;
 pub mod connection;
 mod error;
 mod id;
 mod migrations;
 pub mod models;
+pub mod run_lock;
 pub mod schema;
 mod slugs;
 

@@ -28,6 +28,7 @@ diesel::table! {
         last_up -> Nullable<Bool>,
         consecutive_failures -> Integer,
         last_failure_at -> Nullable<Timestamp>,
+        failing_since -> Nullable<Timestamp>,
     }
 }
 

@@ -1,11 +1,13 @@
-//! Runs the built `sitewatch` binary against a test database, isolated from the caller's settings.
+//! Runs the built `sitewatch` and `check` binaries against a test database, isolated from the
+//! caller's settings.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use super::TestDb;
 
 pub struct SwCommand<'a> {
+    program: &'static str,
     db: &'a TestDb,
     args: Vec<String>,
     stdin: Option<String>,
@@ -42,7 +44,18 @@ impl Outcome {
 
 /// `sitewatch ARGS...` against `db`.
 pub fn sw<'a>(db: &'a TestDb, args: &[&str]) -> SwCommand<'a> {
-    SwCommand { db, args: args.iter().map(|a| (*a).to_owned()).collect(), stdin: None, env: Vec::new() }
+    SwCommand {
+        program: env!("CARGO_BIN_EXE_sitewatch"),
+        db,
+        args: args.iter().map(|a| (*a).to_owned()).collect(),
+        stdin: None,
+        env: Vec::new(),
+    }
+}
+
+/// `check ARGS...` against `db` (sandbox off; tests add their own settings with `.env`).
+pub fn check<'a>(db: &'a TestDb, args: &[&str]) -> SwCommand<'a> {
+    SwCommand { program: env!("CARGO_BIN_EXE_check"), ..sw(db, args) }
 }
 
 impl SwCommand<'_> {
@@ -56,26 +69,32 @@ impl SwCommand<'_> {
         self
     }
 
-    pub fn run(self) -> Outcome {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_sitewatch"));
+    fn command(&self) -> Command {
+        let mut command = Command::new(self.program);
         command.args(&self.args).current_dir(self.db.path());
         isolate(&mut command, &self.db.url);
         for (k, v) in &self.env {
             command.env(k, v);
         }
         command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = command.spawn().expect("start sitewatch");
+        command
+    }
+
+    /// Starts the command in the background (stdin closed), for tests of concurrent runs.
+    pub fn spawn(self) -> Child {
+        let mut child = self.command().spawn().expect("start the binary");
+        drop(child.stdin.take());
+        child
+    }
+
+    pub fn run(self) -> Outcome {
+        let mut child = self.command().spawn().expect("start the binary");
         let mut stdin = child.stdin.take().expect("stdin is piped");
         if let Some(text) = &self.stdin {
             stdin.write_all(text.as_bytes()).expect("write stdin");
         }
         drop(stdin);
-        let output = child.wait_with_output().expect("wait for sitewatch");
-        Outcome {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        outcome_of(child)
     }
 
     pub fn ok(self) -> String {
@@ -84,6 +103,16 @@ impl SwCommand<'_> {
 
     pub fn usage_error(self) -> String {
         self.run().usage_error()
+    }
+}
+
+/// Waits for a started command and collects its outcome.
+pub fn outcome_of(child: Child) -> Outcome {
+    let output = child.wait_with_output().expect("wait for the binary");
+    Outcome {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
 

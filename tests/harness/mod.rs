@@ -7,9 +7,10 @@
 
 pub mod command;
 pub mod database;
+pub mod http;
 pub mod snapshot;
 
-pub use command::sw;
+pub use command::{check, sw};
 pub use database::{Backend, TestDb};
 pub use snapshot::snapshot;
 

@@ -83,7 +83,7 @@ both_backends! {
         let shown = text(r);
         let secret = shown.split("id=\"token\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
         assert!(secret.starts_with("swt_"));
-        let api = reqwest::blocking::Client::new();
+        let api = crate::web::plain_client();
         assert_eq!(api.get(app.url("/api/groups")).bearer_auth(&secret).send().unwrap().status(), 200);
         let tokens = text(c.get(app.url("/admin/tokens")).send().unwrap());
         let revoke = tokens.split("href=\"/admin/tokens/").find(|s| s.starts_with(|c: char| c.is_ascii_hexdigit()) && s.contains("/delete")).unwrap().split('"').next().unwrap().to_owned();

@@ -1,5 +1,5 @@
 use chrono::TimeDelta;
-use reqwest::blocking::{Client, RequestBuilder};
+use reqwest::blocking::RequestBuilder;
 use serde_json::{Value, json};
 
 use super::{PASSWORD, TestApp, add_user, client, fixtures, sign_in, spawn};
@@ -42,7 +42,7 @@ both_backends! {
         let (s, b) = call(anon.post(app.url("/api/auth/token")).json(&json!({"username": "alice"})));
         assert_error(s, &b, 422, "password");
         let t = token(&app);
-        let c = Client::new();
+        let c = crate::web::plain_client();
         let with = |r: RequestBuilder| r.bearer_auth(&t);
 
         // Without a token every route answers 401 JSON.
@@ -171,7 +171,7 @@ both_backends! {
         let app = spawn(db);
         add_user(&app.db, "alice");
         let t = token(&app);
-        let (s, doc) = call(Client::new().get(app.url("/api/openapi.json")).bearer_auth(&t));
+        let (s, doc) = call(crate::web::plain_client().get(app.url("/api/openapi.json")).bearer_auth(&t));
         assert_eq!(s, 200);
         assert!(doc["openapi"].as_str().unwrap().starts_with('3'));
         let paths = doc["paths"].as_object().unwrap();

@@ -45,6 +45,7 @@ impl Driver {
             .spawn()
             .expect("start chromedriver");
         let base = format!("http://127.0.0.1:{port}");
+        sitewatch::tls::install_crypto_provider();
         let http = Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
         wait_until("chromedriver is ready", Duration::from_secs(20), || {
             http.get(format!("{base}/status"))

@@ -86,7 +86,14 @@ pub fn spawn(db: &TestDb) -> TestApp {
 
 /// A client that keeps cookies and does not follow redirects (tests look at them).
 pub fn client() -> Client {
+    sitewatch::tls::install_crypto_provider();
     Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("an HTTP client")
+}
+
+/// A client without cookies, for scripts with tokens.
+pub fn plain_client() -> Client {
+    sitewatch::tls::install_crypto_provider();
+    Client::new()
 }
 
 pub fn add_user(db: &Db, name: &str) -> User {

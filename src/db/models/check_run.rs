@@ -124,6 +124,18 @@ impl CheckRun {
         diesel::update(check_runs::table.find(id)).set(&finish).execute(conn)
     }
 
+    /// Marks rounds still `running` as failed: only a round holding the run lock may call this,
+    /// so any such row belongs to a process that died mid-round.
+    pub fn fail_interrupted(conn: &mut DbConnection, at: NaiveDateTime) -> QueryResult<usize> {
+        diesel::update(check_runs::table.filter(check_runs::state.eq(RunState::Running.as_str())))
+            .set((
+                check_runs::state.eq(RunState::Failed.as_str()),
+                check_runs::finished_at.eq(at),
+                check_runs::message.eq("interrupted: the checker stopped before the round was recorded"),
+            ))
+            .execute(conn)
+    }
+
     /// The newest finished round (done or offline), for "last round 2 minutes ago".
     pub fn latest_finished(conn: &mut DbConnection) -> QueryResult<Option<CheckRun>> {
         check_runs::table

@@ -10,5 +10,6 @@ pub mod outage;
 pub mod recipient;
 pub mod rollup;
 pub mod site;
+pub mod site_state;
 pub mod site_view;
 pub mod user;

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Binary, Integer, Nullable, Text, Timestamp};
 
 use crate::db::MultiBackend;
+use crate::db::bulk::values_list;
 use crate::db::models::site_view::SiteView;
 use crate::db::schema::site_rollups_hourly as hourly;
 use crate::db::{DbConnection, Id};
@@ -165,13 +166,11 @@ const COLUMNS: [&str; 10] = [
 /// One multi-row `INSERT ... ON CONFLICT DO UPDATE`, the same SQL on SQLite and PostgreSQL
 /// (`$n` parameters number in order on both). diesel's builder cannot batch an upsert on SQLite.
 fn upsert(conn: &mut DbConnection, rows: &[HourlyRollup]) -> QueryResult<usize> {
-    let mut sql = format!("INSERT INTO site_rollups_hourly ({}) VALUES ", COLUMNS.join(", "));
-    for (i, _) in rows.iter().enumerate() {
-        let params: Vec<String> = (1..=COLUMNS.len()).map(|c| format!("${}", i * COLUMNS.len() + c)).collect();
-        sql.push_str(if i == 0 { "(" } else { ", (" });
-        sql.push_str(&params.join(", "));
-        sql.push(')');
-    }
+    let mut sql = format!(
+        "INSERT INTO site_rollups_hourly ({}) VALUES {}",
+        COLUMNS.join(", "),
+        values_list(conn, rows.len(), COLUMNS.len())
+    );
     let updates: Vec<String> = COLUMNS[2..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
     sql.push_str(&format!(" ON CONFLICT (site_id, hour_start) DO UPDATE SET {}", updates.join(", ")));
 

@@ -32,6 +32,8 @@ pub struct Site {
     pub last_up: Option<bool>,
     pub consecutive_failures: i32,
     pub last_failure_at: Option<NaiveDateTime>,
+    /// When the current run of failed checks began; `None` while the site is up.
+    pub failing_since: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]

@@ -1,0 +1,117 @@
+//! Check-round benchmark: real `check` rounds against a farm of loopback listeners, on SQLite
+//! and (when `SITEWATCH_BENCH_DATABASE_URL` names a server) PostgreSQL. Prints a table of
+//! round wall time, database write time and peak RSS. Figures, not pass/fail.
+//!
+//!   SITEWATCH_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench check_round
+//!
+//! Knobs: SITEWATCH_BENCH_SITES (default "1000,10000"), SITEWATCH_BENCH_ROUNDS (3),
+//! SITEWATCH_BENCH_CONCURRENCY (1500), SITEWATCH_BENCH_TIMEOUT_SECS (5).
+
+mod farm;
+mod setup;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use farm::Farm;
+use setup::BenchDb;
+
+/// Sites that share one listening port; 1,000 ports x 10 sites makes 10,000 distinct targets.
+const SITES_PER_PORT: usize = 10;
+
+struct Round {
+    wall: Duration,
+    db_write_ms: i32,
+    max_rss_kb: i64,
+    checked: i32,
+    up: i32,
+}
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_owned())
+}
+
+fn main() {
+    // cargo bench passes `--bench`; there is nothing to filter.
+    let sizes: Vec<usize> = env_or("SITEWATCH_BENCH_SITES", "1000,10000")
+        .split(',')
+        .map(|s| s.trim().parse().expect("a site count"))
+        .collect();
+    let rounds: usize = env_or("SITEWATCH_BENCH_ROUNDS", "3").parse().expect("a round count");
+    let concurrency = env_or("SITEWATCH_BENCH_CONCURRENCY", "1500");
+    let timeout = env_or("SITEWATCH_BENCH_TIMEOUT_SECS", "5");
+    let postgres = std::env::var("SITEWATCH_BENCH_DATABASE_URL").ok().filter(|v| !v.is_empty());
+    sitewatch::checker::raise_open_files_limit();
+
+    let largest = sizes.iter().copied().max().unwrap_or(0);
+    let farm = Farm::start(largest.div_ceil(SITES_PER_PORT), (largest / 10).div_ceil(SITES_PER_PORT));
+    eprintln!("farm: {} answering ports, {} hanging ports", farm.answering.len(), farm.hanging.len());
+
+    println!(
+        "| backend | sites | never answering | concurrency | round (median of {rounds}) | database write | peak RSS |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let mut backends = vec![("SQLite", None)];
+    if let Some(url) = &postgres {
+        backends.push(("PostgreSQL", Some(url.clone())));
+    } else {
+        eprintln!("PostgreSQL skipped: set SITEWATCH_BENCH_DATABASE_URL=postgres://user@host/db to include it");
+    }
+    for (backend, server) in &backends {
+        for &sites in &sizes {
+            for hanging_share in [0, 10] {
+                let db = BenchDb::create(server.as_deref());
+                let hanging = setup::add_sites(&db, sites, hanging_share, &farm, SITES_PER_PORT);
+                let results: Vec<Round> = (0..rounds).map(|_| run_check(&db, &concurrency, &timeout)).collect();
+                for r in &results {
+                    assert_eq!(r.checked as usize, sites, "every site is checked every round");
+                    assert_eq!((r.checked - r.up) as usize, hanging, "exactly the hanging sites are down");
+                }
+                let mut walls: Vec<Duration> = results.iter().map(|r| r.wall).collect();
+                walls.sort();
+                let mut writes: Vec<i32> = results.iter().map(|r| r.db_write_ms).collect();
+                writes.sort_unstable();
+                let rss = results.iter().map(|r| r.max_rss_kb).max().unwrap_or(0);
+                println!(
+                    "| {backend} | {sites} | {hanging} | {concurrency} | {:.2} s | {} ms | {:.1} MB |",
+                    walls[walls.len() / 2].as_secs_f64(),
+                    writes[writes.len() / 2],
+                    rss as f64 / 1024.0
+                );
+            }
+        }
+    }
+}
+
+/// One `check` round in its own process: wall time, the write time it recorded, and peak RSS.
+fn run_check(db: &BenchDb, concurrency: &str, timeout: &str) -> Round {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_check"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("SITEWATCH_") {
+            command.env_remove(key);
+        }
+    }
+    command
+        .arg("--quiet")
+        .env("SITEWATCH_DATABASE_URL", &db.url)
+        .env("SITEWATCH_CHECK_SANDBOX_URLS", "")
+        .env("SITEWATCH_CHECK_CONCURRENCY", concurrency)
+        .env("SITEWATCH_CHECK_TIMEOUT_SECS", timeout);
+    let started = Instant::now();
+    let child = command.spawn().expect("start check");
+    let (status, max_rss_kb) = wait_with_rusage(child.id() as libc::pid_t);
+    let wall = started.elapsed();
+    assert_eq!(status, 0, "check failed");
+    let run = db.latest_run();
+    Round { wall, db_write_ms: run.db_write_ms.unwrap_or(-1), max_rss_kb, checked: run.sites_checked, up: run.sites_up }
+}
+
+/// Reaps the child with wait4 to read its peak resident set size (in KiB on Linux).
+fn wait_with_rusage(pid: libc::pid_t) -> (i32, i64) {
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid, "wait4 failed");
+    (libc::WEXITSTATUS(status), usage.ru_maxrss)
+}

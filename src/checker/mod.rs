@@ -1,0 +1,13 @@
+//! The check round (SPEC §3): lock, sandbox, due sites, concurrent probes, one transaction for
+//! the results and the outage changes, then alert delivery.
+
+mod client;
+mod limits;
+mod probe;
+mod record;
+mod round;
+mod sandbox;
+
+pub use limits::raise_open_files_limit;
+pub use probe::{ProbeResult, Prober};
+pub use round::{RoundError, RoundOptions, RoundOutcome, RoundSummary, run_round};

@@ -1,0 +1,257 @@
+//! The round's one write transaction: views, site states, rollups, outage changes, queued
+//! alerts and the run's figures are committed together or not at all, so a crash before the
+//! commit leaves no partial round and a crash after it leaves nothing to redo.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use chrono::NaiveDateTime;
+
+use super::probe::ProbeResult;
+use crate::db::models::check_run::{CheckRun, RunCounts, RunState};
+use crate::db::models::outage::{Outage, OutageSite};
+use crate::db::models::rollup::HourlyRollup;
+use crate::db::models::site::Site;
+use crate::db::models::site_state::SiteState;
+use crate::db::models::site_view::SiteView;
+use crate::db::{Db, DbConnection, DbError, Id, write_transaction};
+use crate::domain::alert::{Alert, AlertOutage, AlertSite, Event};
+use crate::domain::outage_rule::{Checked, Decision, DownMember, decide};
+use crate::domain::time::now_utc;
+use crate::notify::outbox;
+use crate::settings::Settings;
+
+/// One site's check in this round.
+#[derive(Debug, Clone)]
+pub struct SiteCheck {
+    pub site: Site,
+    pub result: ProbeResult,
+    pub up: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    pub counts: RunCounts,
+    pub alerts_queued: usize,
+}
+
+pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteCheck]) -> Result<Recorded, DbError> {
+    let started = Instant::now();
+    let mut conn = db.conn()?;
+    write_transaction(&mut conn, |c| {
+        let step = Instant::now();
+        let views: Vec<SiteView> = checks.iter().map(view_of).collect();
+        SiteView::insert_all(c, &views)?;
+        tracing::debug!(ms = step.elapsed().as_millis(), rows = views.len(), "stored views");
+        let step = Instant::now();
+        HourlyRollup::add_views(c, &views)?;
+        tracing::debug!(ms = step.elapsed().as_millis(), "updated hourly rollups");
+
+        let open = Outage::current(c)?;
+        let members = match &open {
+            Some(outage) => OutageSite::still_down(c, outage.id)?,
+            None => Vec::new(),
+        };
+        let member_ids: Vec<Id> = members.iter().filter_map(|m| m.site_id).collect();
+        let member_sites: HashMap<Id, Site> = Site::with_ids(c, &member_ids)?.into_iter().map(|s| (s.id, s)).collect();
+        let down_members: Vec<DownMember<Id>> = members
+            .iter()
+            .map(|m| {
+                let site = m.site_id.and_then(|id| member_sites.get(&id));
+                DownMember { site: site.map(|s| s.id), active: site.is_some_and(|s| s.active) }
+            })
+            .collect();
+        let input: Vec<Checked<Id>> = checks
+            .iter()
+            .map(|check| Checked {
+                site: check.site.id,
+                up: check.up,
+                failures_before: check.site.consecutive_failures.max(0) as u32,
+            })
+            .collect();
+        let decision =
+            decide(settings.check.failures_before_outage, open.as_ref().map(|_| down_members.as_slice()), &input);
+
+        let step = Instant::now();
+        let states = new_states(checks, &decision);
+        Site::record_states(c, &states)?;
+        tracing::debug!(ms = step.elapsed().as_millis(), "updated site states");
+
+        let mut counts = RunCounts {
+            sites_checked: checks.len() as i32,
+            sites_up: checks.iter().filter(|check| check.up).count() as i32,
+            ..RunCounts::default()
+        };
+        let changes = apply_decision(c, open, &members, checks, &states, &decision)?;
+        counts.outages_opened = i32::from(changes.opened);
+        counts.outages_resolved = i32::from(changes.resolved);
+        counts.sites_down = counts.sites_checked - counts.sites_up;
+
+        let alerts = alerts_for(c, &changes)?;
+        for alert in &alerts {
+            outbox::queue(c, settings, alert)?;
+        }
+        counts.db_write_ms = Some(started.elapsed().as_millis().min(i32::MAX as u128) as i32);
+        CheckRun::finish(c, run_id, now_utc(), RunState::Done, &counts, None)?;
+        Ok(Recorded { counts, alerts_queued: alerts.len() })
+    })
+}
+
+fn view_of(check: &SiteCheck) -> SiteView {
+    SiteView {
+        site_id: check.site.id,
+        checked_at: check.result.checked_at,
+        status_code: check.result.status_code.map(i32::from),
+        error: check.result.error.map(|kind| kind.as_str().to_owned()),
+        response_ms: check.result.response_ms.min(i32::MAX as u32) as i32,
+        up: check.up,
+    }
+}
+
+fn new_states(checks: &[SiteCheck], decision: &Decision<Id>) -> Vec<SiteState> {
+    let failures: HashMap<Id, u32> = decision.failures.iter().copied().collect();
+    checks
+        .iter()
+        .map(|check| {
+            let at = check.result.checked_at;
+            let view = view_of(check);
+            let failing_since = match (check.up, check.site.failing_since) {
+                (true, _) => None,
+                (false, Some(since)) if check.site.consecutive_failures > 0 => Some(since),
+                (false, _) => Some(at),
+            };
+            SiteState {
+                site_id: check.site.id,
+                checked_at: at,
+                status_code: view.status_code,
+                error: view.error,
+                response_ms: view.response_ms,
+                up: check.up,
+                consecutive_failures: failures.get(&check.site.id).copied().unwrap_or(0).min(i32::MAX as u32) as i32,
+                failing_since,
+                last_failure_at: if check.up { check.site.last_failure_at } else { Some(at) },
+            }
+        })
+        .collect()
+}
+
+/// What changed in the outage tables this round, for the summary and the alerts.
+struct Changes {
+    outage: Option<Outage>,
+    opened: bool,
+    resolved: bool,
+    joined: Vec<OutageSite>,
+    recovered: Vec<OutageSite>,
+}
+
+fn apply_decision(
+    c: &mut DbConnection,
+    open: Option<Outage>,
+    members: &[OutageSite],
+    checks: &[SiteCheck],
+    states: &[SiteState],
+    decision: &Decision<Id>,
+) -> Result<Changes, DbError> {
+    let check_of: HashMap<Id, (&SiteCheck, &SiteState)> =
+        checks.iter().zip(states).map(|(check, state)| (check.site.id, (check, state))).collect();
+    let down_at = |id: &Id| {
+        let (check, state) = check_of[id];
+        state.failing_since.unwrap_or(check.result.checked_at)
+    };
+
+    let mut outage = open;
+    if decision.opens_outage {
+        let started_at = decision.joined.iter().map(down_at).min().unwrap_or_else(now_utc);
+        let opened = Outage::open(c, started_at)?;
+        tracing::warn!(outage = %opened.id, sites = decision.joined.len(), "outage opened");
+        outage = Some(opened);
+    }
+    let mut joined = Vec::with_capacity(decision.joined.len());
+    if let Some(current) = &outage {
+        for id in &decision.joined {
+            let (check, state) = check_of[id];
+            tracing::warn!(site = %check.site.slug, outcome = %check.result.outcome(), "site joined the outage");
+            joined.push(OutageSite::join(
+                c,
+                current.id,
+                &check.site,
+                down_at(id),
+                state.status_code,
+                state.error.as_deref(),
+            )?);
+        }
+    }
+    let mut recovered = Vec::with_capacity(decision.recovered.len());
+    let mut last_close: Option<NaiveDateTime> = None;
+    for id in &decision.recovered {
+        let (check, _) = check_of[id];
+        if let Some(member) = members.iter().find(|m| m.site_id == Some(*id)) {
+            let at = check.result.checked_at;
+            OutageSite::close(c, member.id, at)?;
+            tracing::info!(site = %check.site.slug, "site recovered");
+            recovered.push(OutageSite { up_at: Some(at), ..member.clone() });
+            last_close = last_close.max(Some(at));
+        }
+    }
+    for &index in &decision.departed {
+        let member = &members[index];
+        let at = now_utc();
+        OutageSite::close(c, member.id, at)?;
+        tracing::info!(site = %member.site_slug, "site left the outage (paused or removed)");
+        last_close = last_close.max(Some(at));
+    }
+    if decision.resolves_outage
+        && let Some(current) = &mut outage
+    {
+        let at = last_close.unwrap_or_else(now_utc);
+        Outage::resolve(c, current.id, at)?;
+        current.resolved_at = Some(at);
+        tracing::info!(outage = %current.id, "outage resolved");
+    }
+    Ok(Changes { outage, opened: decision.opens_outage, resolved: decision.resolves_outage, joined, recovered })
+}
+
+fn alerts_for(c: &mut DbConnection, changes: &Changes) -> Result<Vec<Alert>, DbError> {
+    let Some(outage) = &changes.outage else { return Ok(Vec::new()) };
+    let rows = OutageSite::of_outage(c, outage.id)?;
+    let site_ids: Vec<Id> = rows.iter().filter_map(|r| r.site_id).collect();
+    let groups: HashMap<Id, Id> = Site::with_ids(c, &site_ids)?.into_iter().map(|s| (s.id, s.group_id)).collect();
+    let to_alert = |row: &OutageSite| AlertSite {
+        site_id: row.site_id.map(|id| id.to_string()),
+        group_id: row.site_id.and_then(|id| groups.get(&id)).map(ToString::to_string),
+        name: row.site_name.clone(),
+        slug: row.site_slug.clone(),
+        url: row.site_url.clone(),
+        status_code: row.down_status_code,
+        error: row.down_error.clone(),
+        down_at: Some(row.down_at),
+        up_at: row.up_at,
+    };
+    let down_rows = || rows.iter().filter(|r| r.up_at.is_none());
+    let alert_outage =
+        AlertOutage { id: outage.id.to_string(), started_at: outage.started_at, resolved_at: outage.resolved_at };
+    let alert = |event: Event, sites: Vec<AlertSite>, still_down: Vec<AlertSite>| Alert {
+        event,
+        outage: Some(alert_outage.clone()),
+        sites,
+        still_down,
+        created_at: now_utc(),
+    };
+
+    let mut alerts = Vec::new();
+    if !changes.joined.is_empty() {
+        let joined_ids: Vec<Id> = changes.joined.iter().map(|r| r.id).collect();
+        let others = down_rows().filter(|r| !joined_ids.contains(&r.id)).map(to_alert).collect();
+        let sites = rows.iter().filter(|r| joined_ids.contains(&r.id)).map(to_alert).collect();
+        let event = if changes.opened { Event::OutageOpened } else { Event::SiteJoined };
+        alerts.push(alert(event, sites, others));
+    }
+    if changes.resolved {
+        alerts.push(alert(Event::OutageResolved, rows.iter().map(to_alert).collect(), Vec::new()));
+    } else if !changes.recovered.is_empty() {
+        let recovered_ids: Vec<Id> = changes.recovered.iter().map(|r| r.id).collect();
+        let sites = rows.iter().filter(|r| recovered_ids.contains(&r.id)).map(to_alert).collect();
+        alerts.push(alert(Event::SiteRecovered, sites, down_rows().map(to_alert).collect()));
+    }
+    Ok(alerts)
+}

@@ -1,0 +1,209 @@
+//! One whole round, in SPEC §3's order: lock, sandbox, due sites, probes, the write.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::stream::{self, StreamExt};
+
+use super::client::ClientError;
+use super::probe::Prober;
+use super::record::{self, SiteCheck};
+use super::sandbox;
+use crate::db::models::check_run::{CheckRun, RunCounts, RunState};
+use crate::db::models::site::Site;
+use crate::db::run_lock::RunLock;
+use crate::db::{Db, DbError, Id};
+use crate::domain::schedule::{is_due, probe_priority};
+use crate::domain::time::now_utc;
+use crate::settings::Settings;
+
+#[derive(Debug, Clone, Default)]
+pub struct RoundOptions {
+    /// Check just these sites (by slug), due or not; empty means every due site.
+    pub only: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundSummary {
+    pub checked: usize,
+    pub up: usize,
+    pub down: usize,
+    pub outages_opened: usize,
+    pub outages_resolved: usize,
+    pub alerts_queued: usize,
+    pub duration: Duration,
+    pub db_write: Duration,
+}
+
+impl RoundSummary {
+    /// The one line `check` prints.
+    pub fn line(&self) -> String {
+        format!(
+            "checked {} site(s): {} up, {} down; outages opened {}, resolved {}; {:.2} s",
+            self.checked,
+            self.up,
+            self.down,
+            self.outages_opened,
+            self.outages_resolved,
+            self.duration.as_secs_f64()
+        )
+    }
+}
+
+#[derive(Debug)]
+pub enum RoundOutcome {
+    Done(RoundSummary),
+    /// Every sandbox URL failed: nothing about the sites was recorded.
+    Offline {
+        failures: Vec<String>,
+    },
+    /// Another round holds the run lock.
+    Busy {
+        holder: String,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RoundError {
+    /// The command line named something that cannot be checked (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error("a round worker stopped unexpectedly: {0}")]
+    Worker(String),
+}
+
+impl From<diesel::result::Error> for RoundError {
+    fn from(error: diesel::result::Error) -> Self {
+        RoundError::Db(DbError::Query(error))
+    }
+}
+
+/// Runs diesel work on the blocking pool so probes keep the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, RoundError> + Send + 'static,
+) -> Result<T, RoundError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| RoundError::Worker(e.to_string()))?
+}
+
+#[tracing::instrument(skip_all, fields(database = %db.url()))]
+pub async fn run_round(db: Db, settings: Arc<Settings>, options: RoundOptions) -> Result<RoundOutcome, RoundError> {
+    let started = Instant::now();
+    let lock_db = db.clone();
+    let Some(lock) = blocking(move || Ok(RunLock::try_acquire(&lock_db)?)).await? else {
+        return Ok(RoundOutcome::Busy { holder: RunLock::describe(&db) });
+    };
+    let prober = Prober::new(&settings.check)?;
+    let run = {
+        let db = db.clone();
+        blocking(move || start_run(&db)).await?
+    };
+    let outcome = run_locked(&db, &settings, &options, &prober, run.id, started).await;
+    if let Err(error) = &outcome {
+        let (db, message) = (db.clone(), error.to_string());
+        let _ = blocking(move || finish_run(&db, run.id, RunState::Failed, Some(&message))).await;
+    }
+    drop(lock);
+    outcome
+}
+
+async fn run_locked(
+    db: &Db,
+    settings: &Arc<Settings>,
+    options: &RoundOptions,
+    prober: &Prober,
+    run_id: Id,
+    started: Instant,
+) -> Result<RoundOutcome, RoundError> {
+    if let Err(failures) = sandbox::check(prober, &settings.check.sandbox_urls).await {
+        tracing::info!(?failures, "every sandbox URL failed; the checker's network seems down");
+        let db = db.clone();
+        let message = format!("offline: {}", failures.join("; "));
+        blocking(move || finish_run(&db, run_id, RunState::Offline, Some(&message))).await?;
+        return Ok(RoundOutcome::Offline { failures });
+    }
+
+    let sites = {
+        let (db, only) = (db.clone(), options.only.clone());
+        blocking(move || sites_to_check(&db, &only)).await?
+    };
+    let probing = Instant::now();
+    let site_count = sites.len();
+    let checks: Vec<SiteCheck> = stream::iter(sites)
+        .map(|site| async move {
+            let result = prober.probe(&site.url).await;
+            let up = prober.is_up(&result);
+            SiteCheck { site, result, up }
+        })
+        .buffer_unordered(settings.check.concurrency.max(1))
+        .collect()
+        .await;
+
+    tracing::debug!(sites = site_count, ms = probing.elapsed().as_millis(), "probed");
+    let write_started = Instant::now();
+    let recorded = {
+        let (db, settings) = (db.clone(), Arc::clone(settings));
+        blocking(move || Ok(record::record_round(&db, &settings, run_id, &checks)?)).await?
+    };
+    let counts = &recorded.counts;
+    Ok(RoundOutcome::Done(RoundSummary {
+        checked: counts.sites_checked as usize,
+        up: counts.sites_up as usize,
+        down: counts.sites_down as usize,
+        outages_opened: counts.outages_opened as usize,
+        outages_resolved: counts.outages_resolved as usize,
+        alerts_queued: recorded.alerts_queued,
+        duration: started.elapsed(),
+        db_write: write_started.elapsed(),
+    }))
+}
+
+/// Marks rounds left `running` by a killed process as failed, then records this one as running.
+fn start_run(db: &Db) -> Result<CheckRun, RoundError> {
+    let mut conn = db.conn()?;
+    let host = hostname::get().map(|h| h.to_string_lossy().into_owned()).unwrap_or_default();
+    let run = CheckRun::new(now_utc(), &host);
+    crate::db::write_transaction(&mut conn, |c| {
+        CheckRun::fail_interrupted(c, now_utc())?;
+        run.insert(c)
+    })?;
+    Ok(run)
+}
+
+fn finish_run(db: &Db, run_id: Id, state: RunState, message: Option<&str>) -> Result<(), RoundError> {
+    let mut conn = db.conn()?;
+    CheckRun::finish(&mut conn, run_id, now_utc(), state, &RunCounts::default(), message)?;
+    Ok(())
+}
+
+fn sites_to_check(db: &Db, only: &[String]) -> Result<Vec<Site>, RoundError> {
+    let mut conn = db.conn()?;
+    if only.is_empty() {
+        let now = now_utc();
+        let mut due: Vec<Site> = Site::active(&mut conn)?
+            .into_iter()
+            .filter(|s| is_due(now, s.last_checked_at, s.interval_secs.and_then(|i| u32::try_from(i).ok())))
+            .collect();
+        due.sort_by_cached_key(|s| {
+            probe_priority(s.last_error.as_deref(), s.last_response_ms, s.last_checked_at.is_some())
+        });
+        return Ok(due);
+    }
+    let mut sites = Vec::with_capacity(only.len());
+    for slug in only {
+        let site = Site::find_by_slug(&mut conn, slug)?
+            .ok_or_else(|| RoundError::Usage(format!("there is no site `{slug}` (see `sitewatch site list`)")))?;
+        if !site.active {
+            return Err(RoundError::Usage(format!(
+                "site `{slug}` is paused; resume it with `sitewatch site resume {slug}`"
+            )));
+        }
+        if !sites.iter().any(|s: &Site| s.id == site.id) {
+            sites.push(site);
+        }
+    }
+    Ok(sites)
+}

@@ -1,0 +1,52 @@
+//! The `check` binary: probes against real servers on 127.0.0.1, the outage rule over several
+//! real rounds, and the round's safety under cron (lock, sandbox, a kill mid-round).
+
+mod outages;
+mod probes;
+mod safety;
+mod selection;
+
+use diesel::prelude::*;
+use sitewatch::db::models::outage::{Outage, OutageSite};
+use sitewatch::db::models::site::Site;
+use sitewatch::db::models::site_view::SiteView;
+use sitewatch::db::schema::notifications;
+
+use crate::harness::TestDb;
+
+/// A site's views, oldest first.
+pub fn views(db: &TestDb, slug: &str) -> Vec<SiteView> {
+    let handle = db.open();
+    let mut conn = handle.conn().unwrap();
+    let site = Site::by_slug(&mut conn, slug).unwrap();
+    let mut views = SiteView::page_for_site(&mut conn, site.id, 0, 10_000).unwrap();
+    views.reverse();
+    views
+}
+
+pub fn site(db: &TestDb, slug: &str) -> Site {
+    let handle = db.open();
+    let mut conn = handle.conn().unwrap();
+    Site::by_slug(&mut conn, slug).unwrap()
+}
+
+/// Every outage, newest first, with its site rows.
+pub fn outages(db: &TestDb) -> Vec<(Outage, Vec<OutageSite>)> {
+    let handle = db.open();
+    let mut conn = handle.conn().unwrap();
+    Outage::page(&mut conn, 0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|o| {
+            let rows = OutageSite::of_outage(&mut conn, o.id).unwrap();
+            (o, rows)
+        })
+        .collect()
+}
+
+/// The events of every queued notification, oldest first.
+pub fn notification_events(db: &TestDb) -> Vec<String> {
+    let handle = db.open();
+    let mut conn = handle.conn().unwrap();
+    notifications::table.order(notifications::created_at.asc()).select(notifications::event).load(&mut *conn).unwrap()
+}
