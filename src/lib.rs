@@ -11,3 +11,4 @@ pub mod logging;
 pub mod notify;
 pub mod settings;
 pub mod tls;
+pub mod web;

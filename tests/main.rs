@@ -6,3 +6,4 @@ mod check;
 mod cli;
 mod db;
 mod notify;
+mod web;

@@ -26,6 +26,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Serve the status pages, the JSON API and the admin pages on `bind`
+    #[command(after_help = "On first start with no user, the console prints a one-time link for choosing the first\n\
+                            admin's password in the browser (or add one with `sitewatch user add NAME`).\n\n\
+                            Examples:\n  sitewatch serve\n  SITEWATCH_BIND=0.0.0.0:8080 sitewatch --config /etc/sitewatch/sitewatch.toml serve")]
+    Serve,
     /// Apply pending database migrations (serve and check also do this on start)
     #[command(after_help = "Example:\n  sitewatch --config /etc/sitewatch/sitewatch.toml migrate")]
     Migrate,

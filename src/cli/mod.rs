@@ -67,6 +67,9 @@ pub fn open(settings: &Settings) -> Result<Db, CliError> {
 pub fn run(command: Command, settings: &Settings) -> Result<(), CliError> {
     let db = open(settings)?;
     match command {
+        Command::Serve => {
+            Err(CliError::Failed("`serve` runs the web app and is started by the sitewatch binary itself".into()))
+        }
         Command::Migrate => {
             let applied = db.migrate()?;
             if applied.is_empty() {

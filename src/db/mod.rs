@@ -64,6 +64,16 @@ impl Db {
         self.pool.get().map_err(|e| DbError::Pool(e.to_string()))
     }
 
+    /// Opens a fresh connection (not a pooled one, which may hide a lost database) and reads
+    /// a table through it: what a health check needs to know.
+    pub fn check_reachable(&self) -> Result<(), DbError> {
+        let mut conn = Manager::new(self.url.clone())
+            .connect()
+            .map_err(|e| DbError::Open { target: self.url.to_string(), reason: e.to_string() })?;
+        models::user::User::count(&mut conn)?;
+        Ok(())
+    }
+
     /// Applies pending migrations; returns the versions applied (empty when up to date).
     pub fn migrate(&self) -> Result<Vec<String>, DbError> {
         let mut conn = self.conn()?;

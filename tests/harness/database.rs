@@ -59,6 +59,14 @@ impl TestDb {
         }
     }
 
+    /// Drops a PostgreSQL test database now, cutting its connections (to test an outage of it).
+    pub fn drop_database(&self) {
+        if let Some(pg) = &self.postgres {
+            let mut admin = PgConnection::establish(&pg.admin_url).expect("connect to the admin database");
+            admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", pg.name)).expect("DROP DATABASE");
+        }
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

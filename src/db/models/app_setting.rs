@@ -37,6 +37,11 @@ pub fn get_or_init(conn: &mut DbConnection, key: &str, make: impl FnOnce() -> St
     get(conn, key)?.ok_or(Error::NotFound)
 }
 
+/// Forgets a value (e.g. a one-time setup token once used).
+pub fn delete(conn: &mut DbConnection, key: &str) -> QueryResult<usize> {
+    diesel::delete(app_settings::table.find(key)).execute(conn)
+}
+
 fn insert(conn: &mut DbConnection, key: &str, value: &str) -> QueryResult<usize> {
     diesel::insert_into(app_settings::table)
         .values((app_settings::key.eq(key), app_settings::value.eq(value), app_settings::updated_at.eq(now_utc())))

@@ -160,6 +160,20 @@ impl Group {
         Ok(())
     }
 
+    pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+        groups::table.count().get_result(conn)
+    }
+
+    /// A page of groups in display order.
+    pub fn page(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<Vec<Group>> {
+        groups::table
+            .order((groups::display_order.asc(), groups::name.asc(), groups::id.asc()))
+            .offset(offset)
+            .limit(limit)
+            .select(Group::as_select())
+            .load(conn)
+    }
+
     /// How many sites each group holds.
     pub fn site_counts(conn: &mut DbConnection) -> QueryResult<HashMap<Id, i64>> {
         let rows: Vec<(Id, i64)> =

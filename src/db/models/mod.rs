@@ -4,6 +4,7 @@ pub mod api_token;
 pub mod app_setting;
 pub mod check_run;
 pub mod group;
+pub mod login_failure;
 pub mod notification;
 pub mod outage;
 pub mod outbox;

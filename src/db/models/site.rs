@@ -112,6 +112,27 @@ impl Site {
             .load(conn)
     }
 
+    /// A page of sites with their group slug, in display order, and how many there are in all.
+    pub fn page_with_group_slugs(
+        conn: &mut DbConnection,
+        offset: i64,
+        limit: i64,
+    ) -> QueryResult<(Vec<(Site, String)>, i64)> {
+        let items = sites::table
+            .inner_join(groups::table)
+            .order((groups::display_order.asc(), groups::name.asc(), sites::name.asc(), sites::id.asc()))
+            .offset(offset)
+            .limit(limit)
+            .select((Site::as_select(), groups::slug))
+            .load(conn)?;
+        let total = sites::table.count().get_result(conn)?;
+        Ok((items, total))
+    }
+
+    pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+        sites::table.count().get_result(conn)
+    }
+
     pub fn in_group(conn: &mut DbConnection, group_id: Id) -> QueryResult<Vec<Site>> {
         sites::table.filter(sites::group_id.eq(group_id)).order(sites::name.asc()).select(Site::as_select()).load(conn)
     }

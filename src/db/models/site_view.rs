@@ -44,6 +44,51 @@ impl SiteView {
             .load(conn)
     }
 
+    /// A site's views with `since <= checked_at < until`, newest first; walks the
+    /// (site_id, checked_at) primary key, never the whole table.
+    pub fn page_for_site_between(
+        conn: &mut DbConnection,
+        site_id: Id,
+        since: Option<NaiveDateTime>,
+        until: Option<NaiveDateTime>,
+        offset: i64,
+        limit: i64,
+    ) -> QueryResult<Vec<SiteView>> {
+        let mut query = site_views::table.filter(site_views::site_id.eq(site_id)).into_boxed();
+        if let Some(since) = since {
+            query = query.filter(site_views::checked_at.ge(since));
+        }
+        if let Some(until) = until {
+            query = query.filter(site_views::checked_at.lt(until));
+        }
+        query.order(site_views::checked_at.desc()).offset(offset).limit(limit).select(SiteView::as_select()).load(conn)
+    }
+
+    pub fn count_for_site_between(
+        conn: &mut DbConnection,
+        site_id: Id,
+        since: Option<NaiveDateTime>,
+        until: Option<NaiveDateTime>,
+    ) -> QueryResult<i64> {
+        let mut query = site_views::table.filter(site_views::site_id.eq(site_id)).into_boxed();
+        if let Some(since) = since {
+            query = query.filter(site_views::checked_at.ge(since));
+        }
+        if let Some(until) = until {
+            query = query.filter(site_views::checked_at.lt(until));
+        }
+        query.count().get_result(conn)
+    }
+
+    /// A site's views since `since`, oldest first (the response-time chart).
+    pub fn for_site_since(conn: &mut DbConnection, site_id: Id, since: NaiveDateTime) -> QueryResult<Vec<SiteView>> {
+        site_views::table
+            .filter(site_views::site_id.eq(site_id).and(site_views::checked_at.ge(since)))
+            .order(site_views::checked_at.asc())
+            .select(SiteView::as_select())
+            .load(conn)
+    }
+
     pub fn count_for_site(conn: &mut DbConnection, site_id: Id) -> QueryResult<i64> {
         site_views::table.filter(site_views::site_id.eq(site_id)).count().get_result(conn)
     }

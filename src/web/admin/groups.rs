@@ -1,0 +1,174 @@
+//! `/admin/groups`: list, add, edit, delete (an empty group only).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::{ConfirmPage, done, html};
+use crate::db::models::group::Group;
+use crate::db::models::site::Site;
+use crate::db::write_transaction;
+use crate::web::auth::csrf::CsrfForm;
+use crate::web::error::WebError;
+use crate::web::forms::{FieldErrors, GroupInput, Refused, attempt};
+use crate::web::state::AppState;
+use crate::web::view::Chrome;
+
+#[derive(Template, askama_web::WebTemplate)]
+#[template(path = "admin/groups.html")]
+struct ListPage {
+    chrome: Chrome,
+    groups: Vec<(Group, i64)>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/group_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    /// `None` when adding.
+    editing: Option<String>,
+    input: GroupInput,
+    errors: FieldErrors,
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/groups", web::get().to(list))
+        .route("/groups/new", web::get().to(new_form))
+        .route("/groups/new", web::post().to(create))
+        .route("/groups/{slug}/edit", web::get().to(edit_form))
+        .route("/groups/{slug}/edit", web::post().to(update))
+        .route("/groups/{slug}/delete", web::get().to(confirm_delete))
+        .route("/groups/{slug}/delete", web::post().to(delete));
+}
+
+async fn list(state: web::Data<AppState>, chrome: Chrome) -> Result<ListPage, WebError> {
+    state
+        .run(move |conn| {
+            let counts = Group::site_counts(conn)?;
+            let groups = Group::all(conn)?.into_iter().map(|g| {
+                let n = counts.get(&g.id).copied().unwrap_or(0);
+                (g, n)
+            });
+            Ok(ListPage { chrome, groups: groups.collect() })
+        })
+        .await
+}
+
+async fn new_form(chrome: Chrome) -> Result<HttpResponse, WebError> {
+    html(
+        StatusCode::OK,
+        FormPage { chrome, editing: None, input: GroupInput::default(), errors: FieldErrors::default() },
+    )
+}
+
+async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    form: CsrfForm<GroupInput>,
+) -> Result<HttpResponse, WebError> {
+    let CsrfForm(input) = form;
+    let spec = match input.parse() {
+        Ok(spec) => spec,
+        Err(errors) => {
+            return html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing: None, input, errors });
+        }
+    };
+    let result = state
+        .run(move |conn| attempt(conn, |c| Group::create(c, &spec).map_err(|e| Refused::conflict(e, "name"))))
+        .await?;
+    match result {
+        Ok(group) => {
+            Ok(done(&req, &state, "/admin/groups", format!("Added group {} (slug {}).", group.name, group.slug)))
+        }
+        Err(errors) => html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing: None, input, errors }),
+    }
+}
+
+async fn edit_form(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let slug = slug.into_inner();
+    let group = state.run(move |conn| Ok(Group::by_slug(conn, &slug)?)).await?;
+    let input = GroupInput {
+        name: group.name,
+        slug: group.slug.clone(),
+        description: group.description,
+        display_order: group.display_order.to_string(),
+    };
+    html(StatusCode::OK, FormPage { chrome, editing: Some(group.slug), input, errors: FieldErrors::default() })
+}
+
+async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    slug: web::Path<String>,
+    form: CsrfForm<GroupInput>,
+) -> Result<HttpResponse, WebError> {
+    let CsrfForm(input) = form;
+    let slug = slug.into_inner();
+    let editing = Some(slug.clone());
+    let spec = match input.parse() {
+        Ok(spec) => spec,
+        Err(errors) => return html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing, input, errors }),
+    };
+    let result = state
+        .run(move |conn| {
+            attempt(conn, |c| {
+                let group = Group::by_slug(c, &slug)?;
+                Group::update(c, group.id, &spec).map_err(|e| Refused::conflict(e, "name"))
+            })
+        })
+        .await?;
+    match result {
+        Ok(group) => Ok(done(&req, &state, "/admin/groups", format!("Saved group {}.", group.name))),
+        Err(errors) => html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing, input, errors }),
+    }
+}
+
+async fn confirm_delete(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    slug: web::Path<String>,
+) -> Result<ConfirmPage, WebError> {
+    let slug = slug.into_inner();
+    let (group, sites) = state
+        .run(move |conn| {
+            let group = Group::by_slug(conn, &slug)?;
+            let sites = Site::in_group(conn, group.id)?.len();
+            Ok((group, sites))
+        })
+        .await?;
+    Ok(ConfirmPage {
+        chrome,
+        title: format!("Delete group {}?", group.name),
+        question: format!("Delete the group {} ({})?", group.name, group.slug),
+        warning: (sites > 0).then(|| {
+            format!("It still holds {sites} site(s): move or delete them first, or the delete will be refused.")
+        }),
+        action: format!("/admin/groups/{}/delete", group.slug),
+        back: "/admin/groups".into(),
+    })
+}
+
+async fn delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    _form: CsrfForm<crate::web::auth::login::Empty>,
+) -> Result<HttpResponse, WebError> {
+    let slug = slug.into_inner();
+    let group = state
+        .run(move |conn| {
+            write_transaction(conn, |c| {
+                let group = Group::by_slug(c, &slug)?;
+                Group::delete(c, group.id)?;
+                Ok::<_, WebError>(group)
+            })
+        })
+        .await?;
+    Ok(done(&req, &state, "/admin/groups", format!("Deleted group {}.", group.name)))
+}

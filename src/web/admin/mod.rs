@@ -1,0 +1,82 @@
+//! Admin pages (`/admin/...`): create, edit, pause and delete groups, sites, recipients, users
+//! and API tokens. Input goes through the same parsers and model functions as the CLI; errors
+//! are shown beside their field; every delete asks for confirmation on a page of its own.
+
+mod groups;
+mod recipients;
+mod sites;
+mod tokens;
+mod users;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::error::WebError;
+use super::state::AppState;
+use super::view::{Chrome, flash};
+use crate::db::models::api_token::ApiToken;
+use crate::db::models::group::Group;
+use crate::db::models::recipient::Recipient;
+use crate::db::models::site::Site;
+use crate::db::models::user::User;
+
+#[derive(Template, askama_web::WebTemplate)]
+#[template(path = "admin/index.html")]
+struct IndexPage {
+    chrome: Chrome,
+    groups: i64,
+    sites: i64,
+    recipients: usize,
+    users: usize,
+    tokens: usize,
+}
+
+/// The confirmation step before a delete: works without JavaScript, a plain form.
+#[derive(Template, askama_web::WebTemplate)]
+#[template(path = "admin/confirm.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    title: String,
+    question: String,
+    warning: Option<String>,
+    action: String,
+    back: String,
+}
+
+/// Renders a page with a status of our choosing (422 for a form sent back with errors).
+fn html(status: StatusCode, page: impl Template) -> Result<HttpResponse, WebError> {
+    let body = page.render().map_err(|e| WebError::Internal(format!("rendering a page: {e}")))?;
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+}
+
+/// After a change: note it for the next page, mark cached pages stale, go to `to`.
+fn done(req: &HttpRequest, state: &AppState, to: &str, message: String) -> HttpResponse {
+    state.changed();
+    flash(req, message);
+    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_owned())).finish()
+}
+
+async fn index(state: web::Data<AppState>, chrome: Chrome) -> Result<IndexPage, WebError> {
+    state
+        .run(move |conn| {
+            Ok(IndexPage {
+                chrome,
+                groups: Group::count(conn)?,
+                sites: Site::count(conn)?,
+                recipients: Recipient::listing(conn)?.len(),
+                users: User::all(conn)?.len(),
+                tokens: ApiToken::all_with_users(conn)?.len(),
+            })
+        })
+        .await
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("", web::get().to(index)).route("/", web::get().to(index));
+    groups::configure(cfg);
+    sites::configure(cfg);
+    recipients::configure(cfg);
+    users::configure(cfg);
+    tokens::configure(cfg);
+}

@@ -1,0 +1,92 @@
+//! The JSON API for scripts (SPEC §6), described by the OpenAPI document at
+//! `/api/openapi.json`, which utoipa generates from these handlers and the `json` shapes.
+
+mod groups;
+mod outages;
+mod sites;
+mod token;
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::json::{GroupJson, OutageJson, OutageSiteJson, SiteJson, ViewJson};
+
+/// Every error answers `{"error": "..."}`.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorJson {
+    pub error: String,
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "sitewatch API",
+        description = "Sites, groups, check history and outages of a sitewatch installation. \
+                       Send an API token as `Authorization: Bearer TOKEN` (from `sitewatch token add USER` \
+                       or `POST /api/auth/token`); a signed-in browser session works too. Times are RFC 3339 in UTC. \
+                       Lists take `page` (from 1) and `per_page` (1 to 100); other values answer 400."
+    ),
+    paths(
+        token::create,
+        groups::list,
+        groups::create,
+        sites::list,
+        sites::create,
+        sites::read,
+        sites::change,
+        sites::delete,
+        sites::add_recipient,
+        sites::views,
+        outages::list,
+        outages::read,
+    ),
+    components(schemas(
+        ErrorJson,
+        GroupJson,
+        SiteJson,
+        ViewJson,
+        OutageJson,
+        OutageSiteJson,
+        token::Credentials,
+        token::TokenJson,
+        groups::NewGroup,
+        sites::NewSite,
+        sites::SiteChangeJson,
+        sites::NewRecipient,
+        sites::RecipientJson,
+    )),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(ApiDoc::openapi().to_pretty_json().unwrap_or_default())
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/openapi.json", web::get().to(openapi))
+        .route("/auth/token", web::post().to(token::create))
+        .route("/groups", web::get().to(groups::list))
+        .route("/groups", web::post().to(groups::create))
+        .route("/sites", web::get().to(sites::list))
+        .route("/sites", web::post().to(sites::create))
+        .route("/sites/{slug}", web::get().to(sites::read))
+        .route("/sites/{slug}", web::patch().to(sites::change))
+        .route("/sites/{slug}", web::delete().to(sites::delete))
+        .route("/sites/{slug}/recipients", web::post().to(sites::add_recipient))
+        .route("/sites/{slug}/views", web::get().to(sites::views))
+        .route("/outages", web::get().to(outages::list))
+        .route("/outages/{id}", web::get().to(outages::read));
+}

@@ -1,0 +1,350 @@
+//! `/api/sites...`: list, create, read, change and delete sites; add a recipient to a site;
+//! read a site's check history.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, NaiveDateTime};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::ErrorJson;
+use crate::db::models::group::Group;
+use crate::db::models::recipient::{Recipient, Scope};
+use crate::db::models::site::{Site, SiteChange};
+use crate::db::models::site_view::SiteView;
+use crate::db::{DbError, write_transaction};
+use crate::domain::email::EmailAddress;
+use crate::domain::interval::parse_interval_secs;
+use crate::domain::name::Name;
+use crate::domain::site_url::SiteUrl;
+use crate::json::{Page, SiteJson, ViewJson};
+use crate::web::error::WebError;
+use crate::web::forms::{FieldErrors, SiteInput};
+use crate::web::pages::sites::VIEWS_PER_PAGE;
+use crate::web::paging::{PageQuery, Paging};
+use crate::web::state::AppState;
+
+const PER_PAGE: u32 = 100;
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewSite {
+    /// Defaults to the URL's host.
+    name: Option<String>,
+    url: String,
+    /// A group's slug; `default` (made on demand) when absent.
+    group: Option<String>,
+    /// Check at most this often; every round when absent.
+    interval_secs: Option<i64>,
+    /// Made from the name when absent.
+    slug: Option<String>,
+}
+
+/// Fields to change; absent fields stay as they are. `interval_secs: null` means every round.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteChangeJson {
+    name: Option<String>,
+    url: Option<String>,
+    /// A group's slug.
+    group: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    interval_secs: Option<Option<i64>>,
+    active: Option<bool>,
+}
+
+/// Tells `"interval_secs": null` (clear it) from a missing field (leave it).
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<i64>>, D::Error> {
+    Option::<i64>::deserialize(deserializer).map(Some)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewRecipient {
+    email: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecipientJson {
+    id: String,
+    email: String,
+    /// The slug of the site whose alerts this address receives.
+    site: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ViewsQuery {
+    /// Only views at or after this time (RFC 3339).
+    since: Option<String>,
+    /// Only views before this time (RFC 3339).
+    until: Option<String>,
+    /// Page number, from 1.
+    page: Option<i64>,
+    /// Items per page, 1 to 100 (default 10).
+    per_page: Option<i64>,
+}
+
+/// Every site with its newest check, in display order.
+#[utoipa::path(
+    get,
+    path = "/api/sites",
+    tag = "sites",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of sites", body = Page<SiteJson>),
+        (status = 400, description = "Bad page or per_page", body = ErrorJson),
+        (status = 401, description = "No valid token or session", body = ErrorJson),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<SiteJson>>, WebError> {
+    let paging = Paging::parse(&query, PER_PAGE)?;
+    let page = state
+        .run(move |conn| {
+            let (sites, total) = Site::page_with_group_slugs(conn, paging.offset(), paging.limit())?;
+            Ok(Page {
+                items: sites.iter().map(|(s, g)| SiteJson::with_group_slug(s, g)).collect(),
+                page: paging.page,
+                per_page: paging.per_page,
+                total,
+            })
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+/// Watches a new site.
+#[utoipa::path(
+    post,
+    path = "/api/sites",
+    tag = "sites",
+    request_body = NewSite,
+    responses(
+        (status = 201, description = "The new site", body = SiteJson),
+        (status = 400, description = "The body is not JSON", body = ErrorJson),
+        (status = 401, description = "No valid token or session", body = ErrorJson),
+        (status = 409, description = "The URL is already watched, or the slug is taken", body = ErrorJson),
+        (status = 422, description = "A field is invalid or the group does not exist", body = ErrorJson),
+    )
+)]
+pub async fn create(state: web::Data<AppState>, body: web::Json<NewSite>) -> Result<HttpResponse, WebError> {
+    let body = body.into_inner();
+    let input = SiteInput {
+        name: body.name.unwrap_or_default(),
+        url: body.url,
+        group: body.group.unwrap_or_default(),
+        interval_secs: body.interval_secs.map(|n| n.to_string()).unwrap_or_default(),
+        slug: body.slug.unwrap_or_default(),
+    };
+    let json = state
+        .run(move |conn| {
+            write_transaction(conn, |c| {
+                let spec = input.parse_new(c)?.map_err(FieldErrors::into_invalid)?;
+                let site = Site::create(c, &spec)?;
+                let group =
+                    Group::find(c, site.group_id)?.ok_or_else(|| WebError::Internal("group vanished".into()))?;
+                Ok::<_, WebError>(SiteJson::new(&site, &group))
+            })
+        })
+        .await?;
+    state.changed();
+    Ok(HttpResponse::Created().json(json))
+}
+
+/// One site with its newest check.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{slug}",
+    tag = "sites",
+    params(("slug" = String, Path, description = "The site's slug")),
+    responses(
+        (status = 200, description = "The site", body = SiteJson),
+        (status = 401, description = "No valid token or session", body = ErrorJson),
+        (status = 404, description = "No such site", body = ErrorJson),
+    )
+)]
+pub async fn read(state: web::Data<AppState>, slug: web::Path<String>) -> Result<web::Json<SiteJson>, WebError> {
+    let slug = slug.into_inner();
+    let json = state
+        .run(move |conn| {
+            let site = Site::by_slug(conn, &slug)?;
+            let group = Group::find(conn, site.group_id)?.ok_or_else(|| WebError::Internal("group vanished".into()))?;
+            Ok(SiteJson::new(&site, &group))
+        })
+        .await?;
+    Ok(web::Json(json))
+}
+
+/// Changes a site's name, URL, group, interval or active flag (pause with `"active": false`).
+#[utoipa::path(
+    patch,
+    path = "/api/sites/{slug}",
+    tag = "sites",
+    params(("slug" = String, Path, description = "The site's slug")),
+    request_body = SiteChangeJson,
+    responses(
+        (status = 200, description = "The changed site", body = SiteJson),
+        (status = 400, description = "The body is not JSON", body = ErrorJson),
+        (status = 401, description = "No valid token or session", body = ErrorJson),
+        (status = 404, description = "No such site", body = ErrorJson),
+        (status = 409, description = "The new URL is already watched", body = ErrorJson),
+        (status = 422, description = "A field is invalid or unknown", body = ErrorJson),
+    )
+)]
+pub async fn change(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: web::Json<SiteChangeJson>,
+) -> Result<web::Json<SiteJson>, WebError> {
+    let slug = slug.into_inner();
+    let body = body.into_inner();
+    let json = state
+        .run(move |conn| {
+            write_transaction(conn, |c| {
+                let site = Site::by_slug(c, &slug)?;
+                let mut errors = FieldErrors::default();
+                let mut change = SiteChange {
+                    name: body.name.as_deref().and_then(|n| errors.check("name", Name::parse(n))),
+                    url: body.url.as_deref().and_then(|u| errors.check("url", SiteUrl::parse(u))),
+                    active: body.active,
+                    ..SiteChange::default()
+                };
+                if let Some(interval) = body.interval_secs {
+                    change.interval_secs = match interval {
+                        None => Some(None),
+                        Some(n) => errors.check("interval_secs", parse_interval_secs(n)).map(Some),
+                    };
+                }
+                if let Some(group) = &body.group {
+                    match Group::find_by_slug(c, group)? {
+                        Some(g) => change.group_id = Some(g.id),
+                        None => errors.add("group", format!("there is no group `{group}`")),
+                    }
+                }
+                if !errors.is_empty() {
+                    return Err(errors.into_invalid());
+                }
+                let site = Site::update(c, site.id, &change)?;
+                let group =
+                    Group::find(c, site.group_id)?.ok_or_else(|| WebError::Internal("group vanished".into()))?;
+                Ok(SiteJson::new(&site, &group))
+            })
+        })
+        .await?;
+    state.changed();
+    Ok(web::Json(json))
+}
+
+/// Stops watching a site and deletes its check history.
+#[utoipa::path(
+    delete,
+    path = "/api/sites/{slug}",
+    tag = "sites",
+    params(("slug" = String, Path, description = "The site's slug")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid token or session", body = ErrorJson),
+        (status = 404, description = "No such site", body = ErrorJson),
+    )
+)]
+pub async fn delete(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
+    let slug = slug.into_inner();
+    state
+        .run(move |conn| {
+            write_transaction(conn, |c| {
+                let site = Site::by_slug(c, &slug)?;
+                Site::delete(c, site.id)?;
+                Ok::<_, WebError>(())
+            })
+        })
+        .await?;
+    state.changed();
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Sends this site's alerts to one more e-mail address.
+#[utoipa::path(
+    post,
+    path = "/api/sites/{slug}/recipients",
+    tag = "sites",
+    params(("slug" = String, Path, description = "The site's slug")),
+    request_body = NewRecipient,
+    responses(
+        (status = 201, description = "The new recipient", body = RecipientJson),
+        (status = 401, description = "No valid token or session", body = ErrorJson),
+        (status = 404, description = "No such site", body = ErrorJson),
+        (status = 409, description = "The address already receives this site's alerts", body = ErrorJson),
+        (status = 422, description = "Not an e-mail address", body = ErrorJson),
+    )
+)]
+pub async fn add_recipient(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: web::Json<NewRecipient>,
+) -> Result<HttpResponse, WebError> {
+    let email = EmailAddress::parse(&body.email).map_err(|e| WebError::Invalid(format!("email: {e}")))?;
+    let slug = slug.into_inner();
+    let json = state
+        .run(move |conn| {
+            write_transaction(conn, |c| {
+                let site = Site::by_slug(c, &slug)?;
+                let recipient = Recipient::add(c, &email, Scope::Site(site.id))?;
+                Ok::<_, DbError>(RecipientJson {
+                    id: recipient.id.to_string(),
+                    email: recipient.email,
+                    site: site.slug,
+                })
+            })
+            .map_err(WebError::from)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(json))
+}
+
+fn parse_time(field: &str, raw: Option<&str>) -> Result<Option<NaiveDateTime>, WebError> {
+    raw.filter(|r| !r.trim().is_empty())
+        .map(|r| {
+            DateTime::parse_from_rfc3339(r.trim()).map(|t| t.naive_utc()).map_err(|e| {
+                WebError::BadRequest(format!("{field} must be an RFC 3339 time such as 2026-11-21T09:30:00Z ({e})"))
+            })
+        })
+        .transpose()
+}
+
+/// A site's check history, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{slug}/views",
+    tag = "sites",
+    params(("slug" = String, Path, description = "The site's slug"), ViewsQuery),
+    responses(
+        (status = 200, description = "A page of views", body = Page<ViewJson>),
+        (status = 400, description = "Bad since, until, page or per_page", body = ErrorJson),
+        (status = 401, description = "No valid token or session", body = ErrorJson),
+        (status = 404, description = "No such site", body = ErrorJson),
+    )
+)]
+pub async fn views(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<ViewsQuery>,
+) -> Result<web::Json<Page<ViewJson>>, WebError> {
+    let paging = Paging::parse(&PageQuery { page: query.page, per_page: query.per_page }, VIEWS_PER_PAGE)?;
+    let since = parse_time("since", query.since.as_deref())?;
+    let until = parse_time("until", query.until.as_deref())?;
+    let slug = slug.into_inner();
+    let page = state
+        .run(move |conn| {
+            let site = Site::by_slug(conn, &slug)?;
+            let views = SiteView::page_for_site_between(conn, site.id, since, until, paging.offset(), paging.limit())?;
+            Ok(Page {
+                items: views.iter().map(ViewJson::from).collect(),
+                page: paging.page,
+                per_page: paging.per_page,
+                total: SiteView::count_for_site_between(conn, site.id, since, until)?,
+            })
+        })
+        .await?;
+    Ok(web::Json(page))
+}

@@ -1,0 +1,81 @@
+//! CSRF protection: a random token per session, carried by every form that changes something.
+//! A POST whose token is missing or wrong answers 403 and changes nothing.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_session::{Session, SessionExt};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::domain::api_token::random_hex;
+use crate::web::error::WebError;
+
+pub const CSRF: &str = "csrf";
+
+/// The session's token, made on first use.
+pub fn token(session: &Session) -> Result<String, actix_web::Error> {
+    if let Some(token) = session.get::<String>(CSRF).ok().flatten() {
+        return Ok(token);
+    }
+    let token = random_hex(32);
+    session.insert(CSRF, &token).map_err(|e| WebError::Internal(format!("cannot store the CSRF token: {e}")))?;
+    Ok(token)
+}
+
+/// Compares without stopping at the first difference, so timing tells nothing.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[derive(Deserialize)]
+struct WithToken<T> {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(flatten)]
+    fields: T,
+}
+
+/// A submitted form whose CSRF token matched the session's. Form structs give every field a
+/// default, so a form missing its token is refused for that (403), not for a missing field.
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<CsrfForm<T>, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let form = web::Form::<WithToken<T>>::from_request(req, payload);
+        Box::pin(async move {
+            // A body that cannot be read as a form has no token either.
+            let form = form
+                .await
+                .map_err(|e| {
+                    WebError::Forbidden(format!("this form could not be read or lacks its security token: {e}"))
+                })?
+                .into_inner();
+            let expected = session.get::<String>(CSRF).ok().flatten();
+            match expected {
+                Some(expected) if !form.csrf_token.is_empty() && same(&expected, &form.csrf_token) => {
+                    Ok(CsrfForm(form.fields))
+                }
+                _ => Err(WebError::Forbidden(
+                    "this form's security token is missing or out of date; reload the page and send it again".into(),
+                )
+                .into()),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(super::same("abc", "abc"));
+        assert!(!super::same("abc", "abd"));
+        assert!(!super::same("abc", "ab"));
+    }
+}

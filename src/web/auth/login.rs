@@ -1,0 +1,197 @@
+//! Signing in and out. The login form posts `username`, `password` and `next` with its CSRF
+//! field; `next` may only name a path on this site, never another host.
+
+use actix_session::Session;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::csrf::{CSRF, CsrfForm};
+use super::throttle;
+use super::{CurrentUser, USER_ID};
+use crate::db::models::user::User;
+use crate::db::write_transaction;
+use crate::domain::api_token::random_hex;
+use crate::domain::password::verify_password;
+use crate::domain::time::now_utc;
+use crate::web::error::WebError;
+use crate::web::state::AppState;
+use crate::web::view::Chrome;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    username: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Template, askama_web::WebTemplate)]
+#[template(path = "logout.html")]
+pub struct LogoutPage {
+    chrome: Chrome,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: String,
+}
+
+/// `next` if it is a path on this site, else `/`: no `//host`, no scheme, no backslashes.
+pub fn safe_next(next: &str) -> String {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+        && !next.starts_with("/login");
+    if local { next.to_owned() } else { "/".to_owned() }
+}
+
+/// The client's address as the socket sees it (a forwarded-for header is anyone's to forge).
+pub fn client_address(req: &HttpRequest) -> Option<String> {
+    req.peer_addr().map(|a| a.ip().to_string())
+}
+
+/// Checks a user name and password under the failure limit; shared by the form and the API.
+pub async fn authenticate(
+    state: &AppState,
+    username: String,
+    password: String,
+    address: Option<String>,
+) -> Result<User, WebError> {
+    let dummy = state.dummy_hash.clone();
+    state
+        .run(move |conn| {
+            let subjects = throttle::subjects(&username, address.as_deref());
+            let now = now_utc();
+            throttle::check(conn, &subjects, now)?;
+            let user = User::find_by_username(conn, username.trim())?;
+            // Without a user, check the dummy hash anyway so the answer takes as long.
+            let stored = user.as_ref().map_or(dummy.as_str(), |u| u.password_hash.as_str());
+            let matches = verify_password(&password, stored);
+            match user {
+                Some(user) if matches => {
+                    write_transaction(conn, |c| {
+                        throttle::record_success(c, &subjects)?;
+                        User::record_login(c, user.id)?;
+                        Ok::<_, WebError>(())
+                    })?;
+                    Ok(user)
+                }
+                _ => {
+                    write_transaction(conn, |c| throttle::record_failure(c, &subjects, now))?;
+                    Err(WebError::Unauthorized("wrong user name or password".into()))
+                }
+            }
+        })
+        .await
+}
+
+/// Starts a fresh session for `user`: a new cookie and a new CSRF token, so nothing from
+/// before the login (a planted session) carries over.
+pub fn start_session(session: &Session, user: &User) -> Result<(), WebError> {
+    session.renew();
+    session
+        .insert(USER_ID, user.id.to_string())
+        .and_then(|()| session.insert(CSRF, random_hex(32)))
+        .map_err(|e| WebError::Internal(format!("cannot store the session: {e}")))
+}
+
+pub async fn login_page(
+    chrome: Chrome,
+    query: web::Query<NextQuery>,
+    user: Option<CurrentUser>,
+) -> Result<HttpResponse, WebError> {
+    let next = safe_next(query.next.as_deref().unwrap_or("/"));
+    if user.is_some() {
+        return Ok(HttpResponse::Found().insert_header((header::LOCATION, next)).finish());
+    }
+    page(chrome, String::new(), next, None, actix_web::http::StatusCode::OK)
+}
+
+fn page(
+    chrome: Chrome,
+    username: String,
+    next: String,
+    error: Option<String>,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, WebError> {
+    let html = LoginPage { chrome, username, next, error }.render().map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
+}
+
+#[tracing::instrument(skip_all, fields(username = %form.0.username))]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    chrome: Chrome,
+    form: CsrfForm<LoginForm>,
+) -> Result<HttpResponse, WebError> {
+    let CsrfForm(form) = form;
+    let next = safe_next(&form.next);
+    match authenticate(&state, form.username.clone(), form.password, client_address(&req)).await {
+        Ok(user) => {
+            start_session(&session, &user)?;
+            tracing::info!("signed in");
+            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, next)).finish())
+        }
+        Err(WebError::Unauthorized(message)) => {
+            tracing::info!("wrong password");
+            page(chrome, form.username, next, Some(message), actix_web::http::StatusCode::OK)
+        }
+        Err(error @ WebError::TooManyRequests { .. }) => {
+            let retry = match &error {
+                WebError::TooManyRequests { retry_after_secs, .. } => *retry_after_secs,
+                _ => 1,
+            };
+            let mut response = page(
+                chrome,
+                form.username,
+                next,
+                Some(error.public_message()),
+                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+            )?;
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(retry));
+            Ok(response)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+pub async fn logout_page(chrome: Chrome) -> Result<LogoutPage, WebError> {
+    Ok(LogoutPage { chrome })
+}
+
+pub async fn logout(session: Session, _form: CsrfForm<Empty>) -> HttpResponse {
+    session.purge();
+    HttpResponse::SeeOther().insert_header((header::LOCATION, "/login")).finish()
+}
+
+#[derive(Deserialize, Default)]
+pub struct Empty {}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/sites/shop?page=2"), "/sites/shop?page=2");
+        assert_eq!(safe_next("//evil.example/"), "/");
+        assert_eq!(safe_next("https://evil.example/"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next(""), "/");
+        assert_eq!(safe_next("/login?next=/x"), "/");
+    }
+}

@@ -1,0 +1,124 @@
+//! Who is asking: a signed-in browser (encrypted session cookie) or a script with an API token
+//! (`Authorization: Bearer`, JSON routes only). Anonymous browsers are sent to the login page;
+//! anonymous JSON requests get 401.
+
+pub mod csrf;
+pub mod login;
+pub mod setup;
+mod throttle;
+
+use std::future::{Ready, ready};
+
+use actix_session::SessionExt;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload, web};
+use chrono::TimeDelta;
+
+use super::error::WebError;
+use super::routes::{is_public, wants_json};
+use super::state::AppState;
+use crate::db::Id;
+use crate::db::models::api_token::ApiToken;
+use crate::db::models::user::User;
+use crate::domain::api_token::hash_token;
+use crate::domain::time::now_utc;
+
+/// Session key holding the signed-in user's id.
+pub const USER_ID: &str = "user_id";
+
+/// A token's `last_used_at` is written at most this often, so API calls stay reads.
+const TOKEN_TOUCH_EVERY: TimeDelta = TimeDelta::minutes(1);
+
+/// The person (or their script) behind a request; present on every route but the public ones.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: Id,
+    pub username: String,
+}
+
+impl FromRequest for CurrentUser {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<CurrentUser, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<CurrentUser>()
+                .cloned()
+                .ok_or_else(|| WebError::Unauthorized("sign in first".into()).into()),
+        )
+    }
+}
+
+/// Middleware: finds the current user and lets the request through, or answers for the anonymous.
+pub async fn require_login(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned().expect("AppState is registered");
+    let path = req.path().to_owned();
+    let json = wants_json(&path);
+    let bearer = json.then(|| bearer_token(&req)).flatten();
+    let user = match bearer {
+        Some(token) => Some(user_by_token(&state, token).await?),
+        None => user_by_session(&state, &req).await?,
+    };
+    match user {
+        Some(user) => {
+            req.extensions_mut().insert(user);
+        }
+        None if is_public(&path) => {}
+        None if json => {
+            return Err(WebError::Unauthorized(
+                "sign in, or send an API token as `Authorization: Bearer TOKEN` (see `sitewatch token add`)".into(),
+            )
+            .into());
+        }
+        None => {
+            let wanted = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
+            let location =
+                format!("/login?next={}", url::form_urlencoded::byte_serialize(wanted.as_bytes()).collect::<String>());
+            let response = HttpResponse::Found().insert_header((header::LOCATION, location)).finish();
+            return Ok(req.into_response(response).map_into_right_body());
+        }
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+fn bearer_token(req: &ServiceRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+async fn user_by_token(state: &AppState, token: String) -> Result<CurrentUser, WebError> {
+    let hash = hash_token(&token);
+    state
+        .run(move |conn| {
+            let (token, user) = ApiToken::find_by_hash(conn, &hash)?.ok_or_else(|| {
+                WebError::Unauthorized("the API token is not valid (it may have been revoked)".into())
+            })?;
+            let now = now_utc();
+            if token.last_used_at.is_none_or(|t| now - t > TOKEN_TOUCH_EVERY) {
+                ApiToken::touch(conn, token.id)?;
+            }
+            Ok(CurrentUser { id: user.id, username: user.username })
+        })
+        .await
+}
+
+async fn user_by_session(state: &AppState, req: &ServiceRequest) -> Result<Option<CurrentUser>, WebError> {
+    let session = req.get_session();
+    let Some(id) = session.get::<String>(USER_ID).ok().flatten().and_then(|s| s.parse::<Id>().ok()) else {
+        return Ok(None);
+    };
+    // A removed user's cookie stops working at once.
+    let user = state.run(move |conn| Ok(User::find(conn, id)?)).await?;
+    if user.is_none() {
+        session.purge();
+    }
+    Ok(user.map(|u| CurrentUser { id: u.id, username: u.username }))
+}

@@ -1,0 +1,267 @@
+//! The dashboard's three renderings of one [`Summary`]: the HTML page, its JSON, and the
+//! Prometheus exposition.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use askama::Template;
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::summary::{HOURS, Summary, Warning};
+use crate::domain::readable::readable_time;
+use crate::domain::status::Status;
+use crate::domain::time::rfc3339;
+use crate::json::{GroupRef, GroupSitesJson, OutageJson, SiteJson};
+use crate::web::error::WebError;
+use crate::web::filters;
+use crate::web::view::{Chrome, ago, local, millis, percent};
+
+pub struct SiteRow {
+    pub slug: String,
+    pub name: String,
+    pub url: String,
+    pub status: Status,
+    pub checked: String,
+    pub checked_at: String,
+    pub response: String,
+    pub uptime: String,
+    pub spark: Option<String>,
+}
+
+pub struct GroupBlock {
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub rows: Vec<SiteRow>,
+    pub down: usize,
+}
+
+pub struct OutageBanner {
+    pub id: String,
+    pub since: String,
+    pub duration_secs: i64,
+    pub down: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    outage: Option<OutageBanner>,
+    warning: Option<String>,
+    groups: Vec<GroupBlock>,
+    sites: usize,
+    down: usize,
+    generated: String,
+}
+
+/// The rows of one list of sites, as the dashboard and the group page show them.
+pub fn site_rows<'a>(
+    sites: impl Iterator<Item = &'a super::SiteSummary>,
+    now: chrono::NaiveDateTime,
+    tz: Tz,
+) -> Vec<SiteRow> {
+    sites
+        .map(|s| SiteRow {
+            slug: s.site.slug.clone(),
+            name: s.site.name.clone(),
+            url: s.site.url.clone(),
+            status: s.site.status(),
+            checked: s.site.last_checked_at.map_or_else(|| "never".to_owned(), |t| ago(now, t)),
+            checked_at: s.site.last_checked_at.map(|t| local(tz, t)).unwrap_or_default(),
+            response: millis(s.site.last_response_ms),
+            uptime: percent(s.uptime),
+            spark: sparkline(&s.hourly_ms),
+        })
+        .collect()
+}
+
+/// Points of a 96×20 polyline, one per hour; hours without answers are left out.
+fn sparkline(hourly: &[Option<f64>; HOURS]) -> Option<String> {
+    let max = hourly.iter().flatten().copied().fold(0.0_f64, f64::max);
+    if max <= 0.0 {
+        return None;
+    }
+    let mut points = String::new();
+    for (i, value) in hourly.iter().enumerate() {
+        if let Some(v) = value {
+            let x = i * 4 + 2;
+            let y = 19.0 - v / max * 17.0;
+            let _ = write!(points, "{x},{y:.1} ");
+        }
+    }
+    Some(points.trim_end().to_owned())
+}
+
+pub fn warning_text(summary: &Summary, tz: Tz) -> Option<String> {
+    summary.warning().map(|w| match w {
+        Warning::NeverRan => "No check round has run yet: schedule `check` with cron (see crontab.example).".to_owned(),
+        Warning::Stale(secs) => format!(
+            "The last check round finished {} ago: cron may have stopped, so these states may be out of date.",
+            readable_time(secs)
+        ),
+        Warning::Offline(at) => format!(
+            "The last check round ({}) found the checker's own network offline; no site was checked.",
+            local(tz, at)
+        ),
+    })
+}
+
+pub fn outage_banner(summary: &Summary, tz: Tz) -> Option<OutageBanner> {
+    summary.outage.as_ref().map(|(outage, sites)| OutageBanner {
+        id: outage.id.to_string(),
+        since: local(tz, outage.started_at),
+        duration_secs: (summary.now - outage.started_at).num_seconds(),
+        down: sites.iter().filter(|s| s.up_at.is_none()).map(|s| s.site_name.clone()).collect(),
+    })
+}
+
+pub fn page(summary: &Summary, tz: Tz) -> Result<String, WebError> {
+    let groups: Vec<GroupBlock> = summary
+        .groups
+        .iter()
+        .map(|g| {
+            let rows = site_rows(g.sites.iter(), summary.now, tz);
+            GroupBlock {
+                name: g.group.name.clone(),
+                slug: g.group.slug.clone(),
+                description: g.group.description.clone(),
+                down: rows.iter().filter(|r| r.status == Status::Down).count(),
+                rows,
+            }
+        })
+        .collect();
+    let page = DashboardPage {
+        chrome: Chrome { signed_in: true, ..Chrome::without_forms(None, tz) },
+        outage: outage_banner(summary, tz),
+        warning: warning_text(summary, tz),
+        sites: groups.iter().map(|g| g.rows.len()).sum(),
+        down: groups.iter().map(|g| g.down).sum(),
+        groups,
+        generated: local(tz, summary.now),
+    };
+    page.render().map_err(|e| WebError::Internal(format!("rendering the dashboard: {e}")))
+}
+
+#[derive(Serialize)]
+struct RoundJson {
+    finished_at: Option<String>,
+    state: String,
+}
+
+#[derive(Serialize)]
+struct DashboardJson {
+    generated_at: String,
+    outage: Option<OutageJson>,
+    last_round: Option<RoundJson>,
+    warning: Option<String>,
+    /// How the page words each status, so the script never drifts from the server.
+    labels: BTreeMap<&'static str, String>,
+    groups: Vec<GroupSitesJson>,
+}
+
+pub fn json(summary: &Summary) -> Result<Vec<u8>, WebError> {
+    let labels = [Status::Up, Status::Down, Status::Unknown, Status::Paused]
+        .into_iter()
+        .map(|s| (s.as_str(), format!("{} {}", s.symbol(), s.label())))
+        .collect();
+    let body = DashboardJson {
+        generated_at: rfc3339(summary.now),
+        outage: summary.outage.as_ref().map(|(o, sites)| OutageJson::new(o, sites)),
+        last_round: summary
+            .last_run
+            .as_ref()
+            .map(|r| RoundJson { finished_at: r.finished_at.map(rfc3339), state: r.state.clone() }),
+        warning: warning_text(summary, chrono_tz::UTC),
+        labels,
+        groups: summary
+            .groups
+            .iter()
+            .map(|g| GroupSitesJson {
+                group: GroupRef { name: g.group.name.clone(), slug: g.group.slug.clone() },
+                sites: g.sites.iter().map(|s| SiteJson::with_group_slug(&s.site, &g.group.slug)).collect(),
+            })
+            .collect(),
+    };
+    serde_json::to_vec(&body).map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// A label value with `\`, `"` and line breaks escaped as the text format requires.
+fn label(value: &str) -> String {
+    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}
+
+pub fn metrics(summary: &Summary) -> String {
+    let mut out = String::new();
+    let checked: Vec<_> = summary.sites().filter(|(_, s)| s.site.last_checked_at.is_some()).collect();
+    out.push_str(
+        "# HELP sitewatch_site_up Whether the site's newest check was up (1) or down (0); paused sites are left out.\n",
+    );
+    out.push_str("# TYPE sitewatch_site_up gauge\n");
+    for (group, s) in checked.iter().filter(|(_, s)| s.site.active) {
+        let up = u8::from(s.site.last_up == Some(true));
+        let _ = writeln!(
+            out,
+            "sitewatch_site_up{{site=\"{}\",group=\"{}\"}} {up}",
+            label(&s.site.slug),
+            label(&group.slug)
+        );
+    }
+    out.push_str("# HELP sitewatch_site_last_response_seconds Response time of the site's newest check.\n");
+    out.push_str("# TYPE sitewatch_site_last_response_seconds gauge\n");
+    for (group, s) in &checked {
+        if let Some(ms) = s.site.last_response_ms {
+            let _ = writeln!(
+                out,
+                "sitewatch_site_last_response_seconds{{site=\"{}\",group=\"{}\"}} {}",
+                label(&s.site.slug),
+                label(&group.slug),
+                f64::from(ms) / 1000.0
+            );
+        }
+    }
+    out.push_str("# HELP sitewatch_site_last_check_timestamp_seconds When the site was last checked (Unix time).\n");
+    out.push_str("# TYPE sitewatch_site_last_check_timestamp_seconds gauge\n");
+    for (group, s) in &checked {
+        if let Some(t) = s.site.last_checked_at {
+            let _ = writeln!(
+                out,
+                "sitewatch_site_last_check_timestamp_seconds{{site=\"{}\",group=\"{}\"}} {}",
+                label(&s.site.slug),
+                label(&group.slug),
+                t.and_utc().timestamp()
+            );
+        }
+    }
+    out.push_str("# HELP sitewatch_outage_open Whether an outage is open (1) or not (0).\n");
+    out.push_str("# TYPE sitewatch_outage_open gauge\n");
+    let _ = writeln!(out, "sitewatch_outage_open {}", u8::from(summary.outage.is_some()));
+    out.push_str("# HELP sitewatch_outage_sites_down Sites of the open outage that are still down.\n");
+    out.push_str("# TYPE sitewatch_outage_sites_down gauge\n");
+    let down = summary.outage.as_ref().map_or(0, |(_, sites)| sites.iter().filter(|s| s.up_at.is_none()).count());
+    let _ = writeln!(out, "sitewatch_outage_sites_down {down}");
+    if let Some(finished) = summary.last_run.as_ref().and_then(|r| r.finished_at) {
+        out.push_str(
+            "# HELP sitewatch_last_round_timestamp_seconds When the newest check round finished (Unix time).\n",
+        );
+        out.push_str("# TYPE sitewatch_last_round_timestamp_seconds gauge\n");
+        let _ = writeln!(out, "sitewatch_last_round_timestamp_seconds {}", finished.and_utc().timestamp());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparkline_scales_to_the_busiest_hour_and_skips_empty_ones() {
+        let mut hours = [None; HOURS];
+        assert_eq!(sparkline(&hours), None);
+        hours[0] = Some(100.0);
+        hours[2] = Some(50.0);
+        assert_eq!(sparkline(&hours).unwrap(), "2,2.0 10,10.5");
+        assert_eq!(label("a\"b\\c"), "a\\\"b\\\\c");
+    }
+}

@@ -1,0 +1,111 @@
+//! The dashboard's picture of the world, read in five queries: groups, sites with their
+//! `last_*` columns, 24 hours of rollup counts, the open outage and the newest round.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDateTime, TimeDelta};
+
+use crate::db::models::check_run::{CheckRun, RunState};
+use crate::db::models::group::Group;
+use crate::db::models::outage::{Outage, OutageSite};
+use crate::db::models::rollup::HourlyRollup;
+use crate::db::models::site::Site;
+use crate::db::{DbConnection, Id};
+use crate::domain::rollup::hour_start;
+use crate::domain::time::now_utc;
+use crate::web::error::WebError;
+
+/// Hours in the uptime figure and the sparkline.
+pub const HOURS: usize = 24;
+/// A round older than this means cron has stopped.
+pub const STALE_AFTER: TimeDelta = TimeDelta::minutes(10);
+
+pub struct SiteSummary {
+    pub site: Site,
+    /// Share of the last 24 hours' checks that were up.
+    pub uptime: Option<f64>,
+    /// Mean response time of each of the last 24 hours, oldest first.
+    pub hourly_ms: [Option<f64>; HOURS],
+}
+
+pub struct GroupSummary {
+    pub group: Group,
+    pub sites: Vec<SiteSummary>,
+}
+
+pub struct Summary {
+    pub now: NaiveDateTime,
+    pub outage: Option<(Outage, Vec<OutageSite>)>,
+    pub last_run: Option<CheckRun>,
+    pub groups: Vec<GroupSummary>,
+}
+
+/// Why the figures may not be current.
+pub enum Warning {
+    NeverRan,
+    Stale(i64),
+    Offline(NaiveDateTime),
+}
+
+#[derive(Default, Clone, Copy)]
+struct Sums {
+    checks: i64,
+    ups: i64,
+    responses: i64,
+    response_ms: i64,
+}
+
+impl Summary {
+    pub fn load(conn: &mut DbConnection) -> Result<Summary, WebError> {
+        let now = now_utc();
+        let first_hour = hour_start(now) - TimeDelta::hours(HOURS as i64 - 1);
+        let mut hours: HashMap<Id, [Sums; HOURS]> = HashMap::new();
+        for (site_id, hour, checks, ups, responses, sum) in HourlyRollup::counts_since(conn, first_hour)? {
+            let index = (hour - first_hour).num_hours();
+            if !(0..HOURS as i64).contains(&index) {
+                continue;
+            }
+            let slot = &mut hours.entry(site_id).or_insert([Sums::default(); HOURS])[index as usize];
+            slot.checks += i64::from(checks);
+            slot.ups += i64::from(ups);
+            slot.responses += i64::from(responses);
+            slot.response_ms += sum;
+        }
+
+        let mut groups: Vec<GroupSummary> =
+            Group::all(conn)?.into_iter().map(|group| GroupSummary { group, sites: Vec::new() }).collect();
+        let position: HashMap<Id, usize> = groups.iter().enumerate().map(|(i, g)| (g.group.id, i)).collect();
+        for (site, _) in Site::all_with_groups(conn)? {
+            let Some(&index) = position.get(&site.group_id) else { continue };
+            let sums = hours.get(&site.id).copied().unwrap_or([Sums::default(); HOURS]);
+            let (checks, ups) = sums.iter().fold((0, 0), |(c, u), s| (c + s.checks, u + s.ups));
+            let uptime = (checks > 0).then(|| ups as f64 / checks as f64);
+            let hourly_ms = sums.map(|s| (s.responses > 0).then(|| s.response_ms as f64 / s.responses as f64));
+            groups[index].sites.push(SiteSummary { site, uptime, hourly_ms });
+        }
+
+        let outage = match Outage::current(conn)? {
+            Some(outage) => {
+                let sites = OutageSite::of_outage(conn, outage.id)?;
+                Some((outage, sites))
+            }
+            None => None,
+        };
+        let last_run = CheckRun::latest_finished(conn)?;
+        Ok(Summary { now, outage, last_run, groups })
+    }
+
+    pub fn warning(&self) -> Option<Warning> {
+        let Some(run) = &self.last_run else { return Some(Warning::NeverRan) };
+        let finished = run.finished_at.unwrap_or(run.started_at);
+        if run.state() == RunState::Offline {
+            return Some(Warning::Offline(finished));
+        }
+        let age = self.now - finished;
+        (age > STALE_AFTER).then(|| Warning::Stale(age.num_seconds()))
+    }
+
+    pub fn sites(&self) -> impl Iterator<Item = (&Group, &SiteSummary)> {
+        self.groups.iter().flat_map(|g| g.sites.iter().map(move |s| (&g.group, s)))
+    }
+}

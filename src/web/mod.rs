@@ -1,0 +1,24 @@
+//! The web app (`sitewatch serve`): status pages, the JSON API, admin pages, metrics and health.
+//!
+//! Handlers are async; every diesel call runs on actix's blocking pool through
+//! [`state::AppState::run`], so a slow query never stalls the workers serving other requests.
+
+mod admin;
+mod api;
+mod app;
+mod assets;
+mod auth;
+mod dashboard;
+mod error;
+mod filters;
+mod forms;
+mod health;
+mod metrics;
+mod pages;
+mod paging;
+mod routes;
+mod state;
+mod view;
+
+pub use app::{ServeError, WebServer};
+pub use error::WebError;

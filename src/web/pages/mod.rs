@@ -1,0 +1,6 @@
+//! The status pages people read: groups, sites, outages.
+
+pub mod chart;
+pub mod groups;
+pub mod outages;
+pub mod sites;

@@ -1,0 +1,210 @@
+//! `/outages` (newest first, 25 a page), `/outages/{id}` (its sites, times and the alerts sent)
+//! and `/outage` (the open one, or "no current outage").
+
+use actix_web::web;
+use askama::Template;
+
+use crate::db::models::notification::{Delivery, DeliveryState, Notification};
+use crate::db::models::outage::{Outage, OutageSite};
+use crate::db::{DbConnection, Id};
+use crate::domain::alert::Event;
+use crate::domain::time::now_utc;
+use crate::web::error::WebError;
+use crate::web::filters;
+use crate::web::pages::sites::result_text;
+use crate::web::paging::{PageQuery, Pager, Paging};
+use crate::web::state::AppState;
+use crate::web::view::{Chrome, local};
+
+pub const OUTAGES_PER_PAGE: u32 = 25;
+
+pub struct OutageRow {
+    pub id: String,
+    pub started: String,
+    pub resolved: Option<String>,
+    pub duration_secs: i64,
+    pub sites: Vec<String>,
+}
+
+pub struct AffectedSite {
+    pub name: String,
+    pub slug: String,
+    /// Whether the site still exists (a removed site keeps its name here, without a link).
+    pub exists: bool,
+    pub down: String,
+    pub up: Option<String>,
+    pub down_secs: i64,
+    pub reason: String,
+}
+
+pub struct DeliveryRow {
+    pub channel: String,
+    pub target: String,
+    pub state: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub when: Option<String>,
+}
+
+pub struct NotificationRow {
+    pub event: String,
+    pub queued: String,
+    pub deliveries: Vec<DeliveryRow>,
+}
+
+#[derive(Template, askama_web::WebTemplate)]
+#[template(path = "outages.html")]
+pub struct OutagesPage {
+    chrome: Chrome,
+    rows: Vec<OutageRow>,
+    pager: Pager,
+}
+
+#[derive(Template, askama_web::WebTemplate)]
+#[template(path = "outage.html")]
+pub struct OutagePage {
+    chrome: Chrome,
+    id: String,
+    started: String,
+    resolved: Option<String>,
+    duration_secs: i64,
+    sites: Vec<AffectedSite>,
+    notifications: Vec<NotificationRow>,
+}
+
+#[derive(Template, askama_web::WebTemplate)]
+#[template(path = "no_outage.html")]
+pub struct NoOutagePage {
+    chrome: Chrome,
+}
+
+fn describe_event(event: &str) -> String {
+    match Event::parse(event) {
+        Some(Event::OutageOpened) => "Outage opened".into(),
+        Some(Event::SiteJoined) => "Another site went down".into(),
+        Some(Event::SiteRecovered) => "A site came back".into(),
+        Some(Event::OutageResolved) => "Outage resolved".into(),
+        Some(Event::Test) => "Test alert".into(),
+        None => event.to_owned(),
+    }
+}
+
+fn delivery_row(d: &Delivery, tz: chrono_tz::Tz) -> DeliveryRow {
+    DeliveryRow {
+        channel: d.channel.clone(),
+        target: d.target.clone(),
+        state: d.state().as_str().to_owned(),
+        attempts: d.attempts,
+        last_error: d.last_error.clone(),
+        when: match d.state() {
+            DeliveryState::Sent => d.sent_at.map(|t| local(tz, t)),
+            _ => d.last_attempt_at.map(|t| local(tz, t)),
+        },
+    }
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    query: web::Query<PageQuery>,
+) -> Result<OutagesPage, WebError> {
+    let paging = Paging::parse(&query, OUTAGES_PER_PAGE)?;
+    let tz = state.time_zone;
+    state
+        .run(move |conn| {
+            let outages = Outage::page(conn, paging.offset(), paging.limit())?;
+            let total = Outage::count(conn)?;
+            let ids: Vec<Id> = outages.iter().map(|o| o.id).collect();
+            let sites = OutageSite::of_outages(conn, &ids)?;
+            let now = now_utc();
+            let rows = outages
+                .iter()
+                .map(|o| OutageRow {
+                    id: o.id.to_string(),
+                    started: local(tz, o.started_at),
+                    resolved: o.resolved_at.map(|t| local(tz, t)),
+                    duration_secs: (o.resolved_at.unwrap_or(now) - o.started_at).num_seconds(),
+                    sites: sites.iter().filter(|s| s.outage_id == o.id).map(|s| s.site_name.clone()).collect(),
+                })
+                .collect();
+            Ok(OutagesPage { chrome, rows, pager: Pager::new("/outages", paging, OUTAGES_PER_PAGE, total) })
+        })
+        .await
+}
+
+fn outage_page(
+    conn: &mut DbConnection,
+    outage: Outage,
+    chrome: Chrome,
+    tz: chrono_tz::Tz,
+) -> Result<OutagePage, WebError> {
+    let now = now_utc();
+    let rows = OutageSite::of_outage(conn, outage.id)?;
+    let notifications = Notification::of_outage(conn, outage.id)?;
+    Ok(OutagePage {
+        chrome,
+        id: outage.id.to_string(),
+        started: local(tz, outage.started_at),
+        resolved: outage.resolved_at.map(|t| local(tz, t)),
+        duration_secs: (outage.resolved_at.unwrap_or(now) - outage.started_at).num_seconds(),
+        sites: rows
+            .iter()
+            .map(|s| AffectedSite {
+                name: s.site_name.clone(),
+                slug: s.site_slug.clone(),
+                exists: s.site_id.is_some(),
+                down: local(tz, s.down_at),
+                up: s.up_at.map(|t| local(tz, t)),
+                down_secs: (s.up_at.unwrap_or(now) - s.down_at).num_seconds(),
+                reason: result_text(s.down_status_code, s.down_error.as_deref()),
+            })
+            .collect(),
+        notifications: notifications
+            .iter()
+            .map(|(n, deliveries)| NotificationRow {
+                event: describe_event(&n.event),
+                queued: local(tz, n.created_at),
+                deliveries: deliveries.iter().map(|d| delivery_row(d, tz)).collect(),
+            })
+            .collect(),
+    })
+}
+
+pub async fn one(state: web::Data<AppState>, chrome: Chrome, id: web::Path<String>) -> Result<OutagePage, WebError> {
+    let missing = || WebError::NotFound(format!("there is no outage `{id}`"));
+    let outage_id: Id = id.parse().map_err(|_| missing())?;
+    let tz = state.time_zone;
+    let message = missing().to_string();
+    state
+        .run(move |conn| {
+            let outage = Outage::find(conn, outage_id)?.ok_or(WebError::NotFound(message))?;
+            outage_page(conn, outage, chrome, tz)
+        })
+        .await
+}
+
+pub enum CurrentPage {
+    Open(OutagePage),
+    None(NoOutagePage),
+}
+
+impl actix_web::Responder for CurrentPage {
+    type Body = actix_web::body::BoxBody;
+
+    fn respond_to(self, req: &actix_web::HttpRequest) -> actix_web::HttpResponse {
+        match self {
+            CurrentPage::Open(page) => page.respond_to(req).map_into_boxed_body(),
+            CurrentPage::None(page) => page.respond_to(req).map_into_boxed_body(),
+        }
+    }
+}
+
+pub async fn current(state: web::Data<AppState>, chrome: Chrome) -> Result<CurrentPage, WebError> {
+    let tz = state.time_zone;
+    state
+        .run(move |conn| match Outage::current(conn)? {
+            Some(outage) => Ok(CurrentPage::Open(outage_page(conn, outage, chrome, tz)?)),
+            None => Ok(CurrentPage::None(NoOutagePage { chrome })),
+        })
+        .await
+}

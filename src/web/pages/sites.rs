@@ -1,0 +1,153 @@
+//! `/sites/{slug}`: one site with its 24-hour chart, figures and check history; and its views
+//! as JSON, newest first, read along the (site_id, checked_at) primary key.
+
+use actix_web::web;
+use askama::Template;
+use chrono::TimeDelta;
+
+use super::chart::{self, Chart};
+use crate::db::models::group::Group;
+use crate::db::models::rollup::HourlyRollup;
+use crate::db::models::site::Site;
+use crate::db::models::site_view::SiteView;
+use crate::domain::rollup::{Figures, hour_start};
+use crate::domain::status::{ErrorKind, Status};
+use crate::domain::time::now_utc;
+use crate::json::{Page, ViewJson};
+use crate::web::error::WebError;
+use crate::web::filters;
+use crate::web::paging::{PageQuery, Pager, Paging};
+use crate::web::state::AppState;
+use crate::web::view::{Chrome, ago, local, millis, percent};
+
+/// Views per page when the query does not say (SPEC §6).
+pub const VIEWS_PER_PAGE: u32 = 10;
+
+pub struct ViewRow {
+    pub at: String,
+    pub up: bool,
+    pub result: String,
+    pub response: String,
+}
+
+#[derive(Template, askama_web::WebTemplate)]
+#[template(path = "site.html")]
+pub struct SitePage {
+    chrome: Chrome,
+    name: String,
+    slug: String,
+    url: String,
+    group_name: String,
+    group_slug: String,
+    status: Status,
+    interval: String,
+    checked: String,
+    last_result: String,
+    failures: i32,
+    uptime: String,
+    mean: String,
+    p95: String,
+    chart: Chart,
+    chart_width: f64,
+    chart_height: f64,
+    views: Vec<ViewRow>,
+    pager: Pager,
+}
+
+/// What a check saw, in words: "200", "503", "timed out".
+pub fn result_text(status_code: Option<i32>, error: Option<&str>) -> String {
+    match (status_code, error) {
+        (Some(code), _) => format!("HTTP {code}"),
+        (None, Some(word)) => ErrorKind::parse(word).map_or_else(|| word.to_owned(), |k| k.describe().to_owned()),
+        (None, None) => "no answer".to_owned(),
+    }
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    slug: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<SitePage, WebError> {
+    let paging = Paging::parse(&query, VIEWS_PER_PAGE)?;
+    let slug = slug.into_inner();
+    let tz = state.time_zone;
+    state
+        .run(move |conn| {
+            let site = Site::by_slug(conn, &slug)?;
+            let group = Group::find(conn, site.group_id)?
+                .ok_or_else(|| WebError::NotFound("the site's group no longer exists".into()))?;
+            let now = now_utc();
+            let from = now - TimeDelta::hours(24);
+            let recent = SiteView::for_site_since(conn, site.id, from)?;
+            let mut figures = Figures::default();
+            for row in HourlyRollup::for_site(conn, site.id, hour_start(from), now + TimeDelta::hours(1))? {
+                figures.merge(&row.figures());
+            }
+            let views = SiteView::page_for_site(conn, site.id, paging.offset(), paging.limit())?;
+            let total = SiteView::count_for_site(conn, site.id)?;
+            Ok(SitePage {
+                chrome,
+                status: site.status(),
+                interval: site.interval_secs.map_or_else(|| "every round".to_owned(), |s| format!("every {s} s")),
+                checked: site
+                    .last_checked_at
+                    .map_or_else(|| "never".to_owned(), |t| format!("{} ({})", ago(now, t), local(tz, t))),
+                last_result: match site.last_checked_at {
+                    Some(_) => format!(
+                        "{}, {}",
+                        result_text(site.last_status_code, site.last_error.as_deref()),
+                        millis(site.last_response_ms)
+                    ),
+                    None => "–".to_owned(),
+                },
+                failures: site.consecutive_failures,
+                uptime: percent(figures.availability()),
+                mean: figures.mean_response_ms().map_or_else(|| "–".to_owned(), |m| format!("{m:.0} ms")),
+                p95: figures.histogram.quantile(0.95).map_or_else(|| "–".to_owned(), |m| format!("{m:.0} ms")),
+                chart: chart::draw(&recent, from, now),
+                chart_width: chart::WIDTH,
+                chart_height: chart::HEIGHT,
+                views: views
+                    .iter()
+                    .map(|v| ViewRow {
+                        at: local(tz, v.checked_at),
+                        up: v.up,
+                        result: result_text(v.status_code, v.error.as_deref()),
+                        response: format!("{} ms", v.response_ms),
+                    })
+                    .collect(),
+                pager: Pager::new(&format!("/sites/{}", site.slug), paging, VIEWS_PER_PAGE, total),
+                name: site.name,
+                slug: site.slug,
+                url: site.url,
+                group_name: group.name,
+                group_slug: group.slug,
+            })
+        })
+        .await
+}
+
+/// `GET /sites/{slug}/data.json?page=&per_page=`: the site's views, newest first.
+pub async fn data(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<ViewJson>>, WebError> {
+    let paging = Paging::parse(&query, VIEWS_PER_PAGE)?;
+    let slug = slug.into_inner();
+    let page = state
+        .run(move |conn| {
+            let site = Site::by_slug(conn, &slug)?;
+            let views = SiteView::page_for_site(conn, site.id, paging.offset(), paging.limit())?;
+            let total = SiteView::count_for_site(conn, site.id)?;
+            Ok(Page {
+                items: views.iter().map(ViewJson::from).collect(),
+                page: paging.page,
+                per_page: paging.per_page,
+                total,
+            })
+        })
+        .await?;
+    Ok(web::Json(page))
+}

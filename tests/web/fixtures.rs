@@ -1,0 +1,117 @@
+//! Arranging what a check round would have stored, through the models.
+
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+use sitewatch::db::models::check_run::{CheckRun, RunCounts, RunState};
+use sitewatch::db::models::group::{Group, GroupSpec};
+use sitewatch::db::models::notification::{Delivery, Notification};
+use sitewatch::db::models::outage::{Outage, OutageSite};
+use sitewatch::db::models::rollup::HourlyRollup;
+use sitewatch::db::models::site::{Site, SiteSpec};
+use sitewatch::db::models::site_view::SiteView;
+use sitewatch::db::schema::{deliveries, sites};
+use sitewatch::db::{Db, Id};
+use sitewatch::domain::name::Name;
+use sitewatch::domain::site_url::SiteUrl;
+use sitewatch::domain::slug::Slug;
+use sitewatch::domain::time::now_utc;
+
+pub fn group(db: &Db, name: &str, slug: &str) -> Group {
+    let mut conn = db.conn().unwrap();
+    let spec = GroupSpec { slug: Some(Slug::parse(slug).unwrap()), ..GroupSpec::named(Name::parse(name).unwrap()) };
+    Group::create(&mut conn, &spec).unwrap()
+}
+
+pub fn site(db: &Db, group: &Group, name: &str, url: &str) -> Site {
+    let mut conn = db.conn().unwrap();
+    let spec = SiteSpec {
+        name: Name::parse(name).unwrap(),
+        url: SiteUrl::parse(url).unwrap(),
+        group_id: group.id,
+        interval_secs: None,
+        slug: None,
+    };
+    Site::create(&mut conn, &spec).unwrap()
+}
+
+/// `count` checks one minute apart ending at `last`, every `down_every`-th one down (0: never),
+/// with the site's `last_*` columns and the hourly rollups, as a round stores them.
+pub fn checks(db: &Db, site: &Site, last: NaiveDateTime, count: usize, down_every: usize) -> Vec<SiteView> {
+    let mut conn = db.conn().unwrap();
+    let views: Vec<SiteView> = (0..count)
+        .map(|i| {
+            let up = down_every == 0 || (i + 1) % down_every != 0;
+            SiteView {
+                site_id: site.id,
+                checked_at: last - TimeDelta::minutes((count - 1 - i) as i64),
+                status_code: if up { Some(200) } else { None },
+                error: if up { None } else { Some("timeout".into()) },
+                response_ms: 100 + (i as i32 % 5) * 10,
+                up,
+            }
+        })
+        .collect();
+    SiteView::insert_all(&mut conn, &views).unwrap();
+    HourlyRollup::add_views(&mut conn, &views).unwrap();
+    let newest = views.last().unwrap();
+    diesel::update(sites::table.find(site.id))
+        .set((
+            sites::last_checked_at.eq(newest.checked_at),
+            sites::last_status_code.eq(newest.status_code),
+            sites::last_error.eq(newest.error.clone()),
+            sites::last_response_ms.eq(newest.response_ms),
+            sites::last_up.eq(newest.up),
+            sites::consecutive_failures.eq(if newest.up { 0 } else { 3 }),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    views
+}
+
+pub fn round(db: &Db, finished: NaiveDateTime, state: RunState) -> CheckRun {
+    let mut conn = db.conn().unwrap();
+    let run = CheckRun::new(finished - TimeDelta::seconds(3), "test");
+    run.insert(&mut conn).unwrap();
+    CheckRun::finish(&mut conn, run.id, finished, state, &RunCounts::default(), None).unwrap();
+    run
+}
+
+/// An outage of `down` sites starting at `start`, resolved at `end` if given, with one
+/// notification and an e-mail delivery in each state.
+pub fn outage(db: &Db, down: &[&Site], start: NaiveDateTime, end: Option<NaiveDateTime>) -> Outage {
+    let mut conn = db.conn().unwrap();
+    let outage = Outage::open(&mut conn, start).unwrap();
+    for site in down {
+        let row = OutageSite::join(&mut conn, outage.id, site, start, None, Some("timeout")).unwrap();
+        if let Some(end) = end {
+            OutageSite::close(&mut conn, row.id, end).unwrap();
+        }
+    }
+    if let Some(end) = end {
+        Outage::resolve(&mut conn, outage.id, end).unwrap();
+    }
+    let notification = Notification {
+        id: Id::new(),
+        event: "outage_opened".into(),
+        outage_id: Some(outage.id),
+        payload: "{}".into(),
+        created_at: start,
+    };
+    notification.insert(&mut conn).unwrap();
+    let sent = Delivery::pending(notification.id, "email", "ops@example.com", start);
+    let failing = Delivery::pending(notification.id, "webhook", "https://hooks.example.com/x", start);
+    Delivery::insert_all(&mut conn, &[sent.clone(), failing.clone()]).unwrap();
+    diesel::update(deliveries::table.find(sent.id))
+        .set((deliveries::state.eq("sent"), deliveries::attempts.eq(2), deliveries::sent_at.eq(Some(start))))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::update(deliveries::table.find(failing.id))
+        .set((deliveries::attempts.eq(3), deliveries::last_error.eq(Some("connection refused"))))
+        .execute(&mut conn)
+        .unwrap();
+    outage
+}
+
+pub fn now() -> NaiveDateTime {
+    now_utc()
+}
