@@ -105,7 +105,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let at = now - TimeDelta::hours(300 - o as i64);
             let outage = Outage::open(c, at)?;
             for site in &some_sites[o * 2..o * 2 + 2] {
-                let row = OutageSite::join(c, outage.id, site, at, Some(503), None)?;
+                let row = OutageSite::joining(outage.id, site, at, Some(503), None);
+                OutageSite::insert_all(c, std::slice::from_ref(&row))?;
                 OutageSite::close(c, row.id, at + TimeDelta::minutes(7))?;
             }
             Outage::resolve(c, outage.id, at + TimeDelta::minutes(7))?;

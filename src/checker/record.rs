@@ -171,15 +171,15 @@ fn apply_decision(
         for id in &decision.joined {
             let (check, state) = check_of[id];
             tracing::warn!(site = %check.site.slug, outcome = %check.result.outcome(), "site joined the outage");
-            joined.push(OutageSite::join(
-                c,
+            joined.push(OutageSite::joining(
                 current.id,
                 &check.site,
                 down_at(id),
                 state.status_code,
                 state.error.as_deref(),
-            )?);
+            ));
         }
+        OutageSite::insert_all(c, &joined)?;
     }
     let mut recovered = Vec::with_capacity(decision.recovered.len());
     let mut last_close: Option<NaiveDateTime> = None;

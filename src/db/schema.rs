@@ -29,6 +29,7 @@ diesel::table! {
         consecutive_failures -> Integer,
         last_failure_at -> Nullable<Timestamp>,
         failing_since -> Nullable<Timestamp>,
+        view_count -> BigInt,
     }
 }
 

@@ -82,7 +82,8 @@ pub fn outage(db: &Db, down: &[&Site], start: NaiveDateTime, end: Option<NaiveDa
     let mut conn = db.conn().unwrap();
     let outage = Outage::open(&mut conn, start).unwrap();
     for site in down {
-        let row = OutageSite::join(&mut conn, outage.id, site, start, None, Some("timeout")).unwrap();
+        let row = OutageSite::joining(outage.id, site, start, None, Some("timeout"));
+        OutageSite::insert_all(&mut conn, std::slice::from_ref(&row)).unwrap();
         if let Some(end) = end {
             OutageSite::close(&mut conn, row.id, end).unwrap();
         }

@@ -4,9 +4,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::connection::on_each_backend;
 use crate::db::models::site::Site;
 use crate::db::schema::{outage_sites, outages};
 use crate::db::{DbConnection, Id};
+
+/// Rows per INSERT: 10 values a row stays below both backends' parameter limits.
+const INSERT_CHUNK: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = outages)]
@@ -74,16 +78,15 @@ impl Outage {
 }
 
 impl OutageSite {
-    /// Records that `site` joined `outage_id` at `at`, with what its failing check saw.
-    pub fn join(
-        conn: &mut DbConnection,
+    /// The row recording that `site` joined `outage_id` at `at`, with what its failing check saw.
+    pub fn joining(
         outage_id: Id,
         site: &Site,
         at: NaiveDateTime,
         status_code: Option<i32>,
         error: Option<&str>,
-    ) -> QueryResult<OutageSite> {
-        let row = OutageSite {
+    ) -> OutageSite {
+        OutageSite {
             id: Id::new(),
             outage_id,
             site_id: Some(site.id),
@@ -94,9 +97,17 @@ impl OutageSite {
             up_at: None,
             down_status_code: status_code,
             down_error: error.map(str::to_owned),
-        };
-        diesel::insert_into(outage_sites::table).values(&row).execute(conn)?;
-        Ok(row)
+        }
+    }
+
+    /// Stores joining rows with multi-row INSERTs (a round may see thousands of sites go down).
+    pub fn insert_all(conn: &mut DbConnection, rows: &[OutageSite]) -> QueryResult<usize> {
+        let mut inserted = 0;
+        for chunk in rows.chunks(INSERT_CHUNK) {
+            inserted +=
+                on_each_backend!(&mut *conn, |c| diesel::insert_into(outage_sites::table).values(chunk).execute(c))?;
+        }
+        Ok(inserted)
     }
 
     pub fn close(conn: &mut DbConnection, id: Id, at: NaiveDateTime) -> QueryResult<usize> {

@@ -34,6 +34,8 @@ pub struct Site {
     pub last_failure_at: Option<NaiveDateTime>,
     /// When the current run of failed checks began; `None` while the site is up.
     pub failing_since: Option<NaiveDateTime>,
+    /// How many views the site has (kept by database triggers).
+    pub view_count: i64,
 }
 
 #[derive(Insertable)]

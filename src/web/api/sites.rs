@@ -342,7 +342,10 @@ pub async fn views(
                 items: views.iter().map(ViewJson::from).collect(),
                 page: paging.page,
                 per_page: paging.per_page,
-                total: SiteView::count_for_site_between(conn, site.id, since, until)?,
+                total: match (since, until) {
+                    (None, None) => site.view_count,
+                    _ => SiteView::count_for_site_between(conn, site.id, since, until)?,
+                },
             })
         })
         .await?;

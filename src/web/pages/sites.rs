@@ -85,7 +85,7 @@ pub async fn page(
                 figures.merge(&row.figures());
             }
             let views = SiteView::page_for_site(conn, site.id, paging.offset(), paging.limit())?;
-            let total = SiteView::count_for_site(conn, site.id)?;
+            let total = site.view_count;
             Ok(SitePage {
                 chrome,
                 status: site.status(),
@@ -140,7 +140,7 @@ pub async fn data(
         .run(move |conn| {
             let site = Site::by_slug(conn, &slug)?;
             let views = SiteView::page_for_site(conn, site.id, paging.offset(), paging.limit())?;
-            let total = SiteView::count_for_site(conn, site.id)?;
+            let total = site.view_count;
             Ok(Page {
                 items: views.iter().map(ViewJson::from).collect(),
                 page: paging.page,
