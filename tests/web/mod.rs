@@ -2,6 +2,7 @@
 //! with a real HTTP client (and, in `browser`, a real headless Chromium).
 
 mod admin;
+mod alerts;
 mod api;
 mod auth;
 mod browser;

@@ -133,6 +133,14 @@ impl Delivery {
             .load(conn)
     }
 
+    /// Deliveries given up since `since` (for the dashboard's warning).
+    pub fn failed_since(conn: &mut DbConnection, since: NaiveDateTime) -> QueryResult<i64> {
+        deliveries::table
+            .filter(deliveries::state.eq(DeliveryState::Failed.as_str()).and(deliveries::created_at.ge(since)))
+            .count()
+            .get_result(conn)
+    }
+
     /// One delivery by id.
     pub fn find(conn: &mut DbConnection, id: Id) -> QueryResult<Option<Delivery>> {
         deliveries::table.find(id).select(Delivery::as_select()).first(conn).optional()

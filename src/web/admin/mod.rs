@@ -2,6 +2,7 @@
 //! and API tokens. Input goes through the same parsers and model functions as the CLI; errors
 //! are shown beside their field; every delete asks for confirmation on a page of its own.
 
+mod alerts;
 mod groups;
 mod recipients;
 mod sites;
@@ -17,6 +18,7 @@ use super::state::AppState;
 use super::view::{Chrome, flash};
 use crate::db::models::api_token::ApiToken;
 use crate::db::models::group::Group;
+use crate::db::models::notification::{Delivery, DeliveryState};
 use crate::db::models::recipient::Recipient;
 use crate::db::models::site::Site;
 use crate::db::models::user::User;
@@ -30,6 +32,7 @@ struct IndexPage {
     recipients: usize,
     users: usize,
     tokens: usize,
+    failed_alerts: usize,
 }
 
 /// The confirmation step before a delete: works without JavaScript, a plain form.
@@ -67,6 +70,7 @@ async fn index(state: web::Data<AppState>, chrome: Chrome) -> Result<IndexPage, 
                 recipients: Recipient::listing(conn)?.len(),
                 users: User::all(conn)?.len(),
                 tokens: ApiToken::all_with_users(conn)?.len(),
+                failed_alerts: Delivery::in_states(conn, &[DeliveryState::Failed])?.len(),
             })
         })
         .await
@@ -79,4 +83,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     recipients::configure(cfg);
     users::configure(cfg);
     tokens::configure(cfg);
+    alerts::configure(cfg);
 }

@@ -7,6 +7,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::db::models::check_run::{CheckRun, RunState};
 use crate::db::models::group::Group;
+use crate::db::models::notification::Delivery;
 use crate::db::models::outage::{Outage, OutageSite};
 use crate::db::models::rollup::HourlyRollup;
 use crate::db::models::site::Site;
@@ -17,6 +18,8 @@ use crate::web::error::WebError;
 
 /// Hours in the uptime figure and the sparkline.
 pub const HOURS: usize = 24;
+/// Given-up alert deliveries are pointed out on the dashboard for this long.
+pub const FAILED_ALERTS_SHOWN: TimeDelta = TimeDelta::days(7);
 /// A round older than this means cron has stopped.
 pub const STALE_AFTER: TimeDelta = TimeDelta::minutes(10);
 
@@ -38,6 +41,8 @@ pub struct Summary {
     pub outage: Option<(Outage, Vec<OutageSite>)>,
     pub last_run: Option<CheckRun>,
     pub groups: Vec<GroupSummary>,
+    /// Alert deliveries given up in the last `FAILED_ALERTS_SHOWN`.
+    pub failed_alerts: i64,
 }
 
 /// Why the figures may not be current.
@@ -92,7 +97,8 @@ impl Summary {
             None => None,
         };
         let last_run = CheckRun::latest_finished(conn)?;
-        Ok(Summary { now, outage, last_run, groups })
+        let failed_alerts = Delivery::failed_since(conn, now - FAILED_ALERTS_SHOWN)?;
+        Ok(Summary { now, outage, last_run, groups, failed_alerts })
     }
 
     pub fn warning(&self) -> Option<Warning> {

@@ -1,0 +1,110 @@
+//! `/admin/alerts`: alert deliveries still waiting or given up, and sending a failed one again
+//! (the same as `sitewatch notify retry ID`).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::{ConfirmPage, done};
+use crate::db::models::notification::{Delivery, DeliveryState};
+use crate::db::{Id, write_transaction};
+use crate::domain::time::now_utc;
+use crate::web::auth::csrf::CsrfForm;
+use crate::web::auth::login::Empty;
+use crate::web::error::WebError;
+use crate::web::state::AppState;
+use crate::web::view::{Chrome, local};
+
+pub struct DeliveryRow {
+    pub id: String,
+    pub queued: String,
+    pub event: String,
+    pub outage_id: Option<String>,
+    pub channel: String,
+    pub target: String,
+    pub state: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub next_try: Option<String>,
+}
+
+#[derive(Template, askama_web::WebTemplate)]
+#[template(path = "admin/alerts.html")]
+struct ListPage {
+    chrome: Chrome,
+    failed: Vec<DeliveryRow>,
+    pending: Vec<DeliveryRow>,
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/alerts", web::get().to(list))
+        .route("/alerts/{id}/retry", web::get().to(confirm_retry))
+        .route("/alerts/{id}/retry", web::post().to(retry));
+}
+
+async fn list(state: web::Data<AppState>, chrome: Chrome) -> Result<ListPage, WebError> {
+    let tz = state.time_zone;
+    state
+        .run(move |conn| {
+            let rows = Delivery::in_states(conn, &[DeliveryState::Failed, DeliveryState::Pending])?;
+            let (failed, pending): (Vec<DeliveryRow>, Vec<DeliveryRow>) = rows
+                .into_iter()
+                .map(|(d, n)| DeliveryRow {
+                    id: d.id.to_string(),
+                    queued: local(tz, d.created_at),
+                    event: n.event.replace('_', " "),
+                    outage_id: n.outage_id.map(|id| id.to_string()),
+                    channel: d.channel,
+                    target: d.target,
+                    state: d.state,
+                    attempts: d.attempts,
+                    last_error: d.last_error.unwrap_or_default(),
+                    next_try: d.not_before.map(|at| local(tz, at)),
+                })
+                .partition(|row| row.state == DeliveryState::Failed.as_str());
+            Ok(ListPage { chrome, failed, pending })
+        })
+        .await
+}
+
+fn parse_id(raw: &str) -> Result<Id, WebError> {
+    raw.parse().map_err(|_| WebError::NotFound(format!("there is no alert delivery `{raw}`")))
+}
+
+async fn confirm_retry(
+    state: web::Data<AppState>,
+    chrome: Chrome,
+    id: web::Path<String>,
+) -> Result<ConfirmPage, WebError> {
+    let id = parse_id(&id)?;
+    let delivery = state
+        .run(move |conn| {
+            Delivery::find(conn, id)?.ok_or_else(|| WebError::NotFound(format!("there is no alert delivery {id}")))
+        })
+        .await?;
+    let unknown = delivery.last_error.as_deref().is_some_and(|e| e.contains("outcome unknown"));
+    Ok(ConfirmPage {
+        chrome,
+        title: "Send this alert again?".into(),
+        question: format!(
+            "Queue the {} alert to {} again? The next check round sends it.",
+            delivery.channel, delivery.target
+        ),
+        warning: unknown.then(|| "Its last attempt may have arrived: the recipient could get it twice.".to_owned()),
+        action: format!("/admin/alerts/{id}/retry"),
+        back: "/admin/alerts".into(),
+    })
+}
+
+async fn retry(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, WebError> {
+    let id = parse_id(&id)?;
+    let requeued = state.run(move |conn| Ok(write_transaction(conn, |c| Delivery::requeue(c, id, now_utc()))?)).await?;
+    if !requeued {
+        return Err(WebError::Conflict("only a failed delivery can be sent again".into()));
+    }
+    Ok(done(&req, &state, "/admin/alerts", "Queued the alert again; the next check round sends it.".into()))
+}
