@@ -40,6 +40,8 @@
           });
         });
         if (known !== document.querySelectorAll("tr[data-site]").length) { location.reload(); return; }
+        var lastRound = document.getElementById("last-round");
+        if (lastRound && data.last_round) lastRound.textContent = ago(data.last_round.finished_at);
         var generated = document.getElementById("generated");
         if (generated) generated.textContent = new Date(data.generated_at).toLocaleString();
       })

@@ -25,6 +25,7 @@ both_backends! {
         assert!(page.contains("Outage in progress"), "{page}");
         assert!(page.contains("2 hours, 5 minutes"), "readable duration: {page}");
         assert!(page.contains("cron may have stopped"), "{page}");
+        assert!(page.contains("last check round <span id=\"last-round\">20 minutes ago</span>"), "{page}");
         assert!(page.contains("Databases") && !empty.slug.is_empty());
         assert!(page.contains("data-site=\"shop\""));
         assert!(page.contains("2 minutes ago"), "{page}");

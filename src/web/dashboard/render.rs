@@ -51,6 +51,8 @@ struct DashboardPage {
     outage: Option<OutageBanner>,
     warning: Option<String>,
     failed_alerts: i64,
+    /// "2 minutes ago": when the newest check round finished.
+    last_round: Option<String>,
     groups: Vec<GroupBlock>,
     sites: usize,
     down: usize,
@@ -138,6 +140,7 @@ pub fn page(summary: &Summary, tz: Tz) -> Result<String, WebError> {
         outage: outage_banner(summary, tz),
         warning: warning_text(summary, tz),
         failed_alerts: summary.failed_alerts,
+        last_round: summary.last_run.as_ref().and_then(|r| r.finished_at).map(|at| ago(summary.now, at)),
         sites: groups.iter().map(|g| g.rows.len()).sum(),
         down: groups.iter().map(|g| g.down).sum(),
         groups,
