@@ -12,6 +12,7 @@ pub mod models;
 pub mod run_lock;
 pub mod schema;
 mod slugs;
+mod unnest;
 
 use std::time::Duration;
 

@@ -10,6 +10,7 @@ use crate::db::MultiBackend;
 use crate::db::bulk::values_list;
 use crate::db::models::site_view::SiteView;
 use crate::db::schema::site_rollups_hourly as hourly;
+use crate::db::unnest;
 use crate::db::{DbConnection, Id};
 use crate::domain::histogram::Histogram;
 use crate::domain::outcomes::OutcomeCounts;
@@ -33,7 +34,10 @@ pub struct HourlyRollup {
 /// An hour's counts for one site: `(site_id, hour_start, checks, ups, responses, response_ms_sum)`.
 pub type HourCounts = (Id, NaiveDateTime, i32, i32, i32, i64);
 
-/// Rows per upsert statement (10 values each).
+/// Site ids per lookup of the rows a round touches (well below both backends' bind limits).
+const SELECT_CHUNK: usize = 5_000;
+
+/// Rows per upsert statement on SQLite (10 values each).
 const UPSERT_CHUNK: usize = 500;
 
 impl HourlyRollup {
@@ -90,7 +94,7 @@ impl HourlyRollup {
             ids.dedup();
             ids
         };
-        for chunk in site_ids.chunks(UPSERT_CHUNK) {
+        for chunk in site_ids.chunks(SELECT_CHUNK) {
             let existing: Vec<HourlyRollup> = hourly::table
                 .filter(hourly::site_id.eq_any(chunk).and(hourly::hour_start.eq_any(&hours)))
                 .select(HourlyRollup::as_select())
@@ -103,6 +107,9 @@ impl HourlyRollup {
         }
         let rows: Vec<HourlyRollup> =
             touched.iter().map(|((site, hour), figures)| HourlyRollup::from_figures(*site, *hour, figures)).collect();
+        if let DbConnection::Postgres(pg) = conn {
+            return unnest::upsert_hourly_rollups(pg, &rows);
+        }
         let mut written = 0;
         for chunk in rows.chunks(UPSERT_CHUNK) {
             written += upsert(conn, chunk)?;

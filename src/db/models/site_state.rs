@@ -8,6 +8,7 @@ use diesel::sql_types::{Bool, Integer, Nullable, Text, Timestamp};
 use crate::db::bulk::values_list;
 use crate::db::models::site::Site;
 use crate::db::schema::sites;
+use crate::db::unnest;
 use crate::db::{DbConnection, Id, MultiBackend};
 
 /// The new state of one checked site.
@@ -44,6 +45,9 @@ impl Site {
 
     /// Writes the round's results into `sites` with one multi-row UPDATE per chunk.
     pub fn record_states(conn: &mut DbConnection, states: &[SiteState]) -> QueryResult<usize> {
+        if let DbConnection::Postgres(pg) = conn {
+            return unnest::update_site_states(pg, states);
+        }
         let mut updated = 0;
         for chunk in states.chunks(UPDATE_CHUNK) {
             let sql = format!(

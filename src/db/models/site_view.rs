@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::connection::on_each_backend;
 use crate::db::schema::site_views;
+use crate::db::unnest;
 use crate::db::{DbConnection, Id};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
@@ -28,13 +29,18 @@ impl SiteView {
         let mut sorted: Vec<&SiteView> = views.iter().collect();
         sorted.sort_by_key(|v| (v.site_id, v.checked_at));
         let sorted: Vec<SiteView> = sorted.into_iter().cloned().collect();
-        let mut inserted = 0;
-        for chunk in sorted.chunks(INSERT_CHUNK) {
-            // The combined backend has no multi-row INSERT; each real backend does.
-            inserted +=
-                on_each_backend!(&mut *conn, |c| diesel::insert_into(site_views::table).values(chunk).execute(c))?;
+        match conn {
+            DbConnection::Postgres(pg) => unnest::insert_views(pg, &sorted),
+            DbConnection::Sqlite(_) => {
+                let mut inserted = 0;
+                for chunk in sorted.chunks(INSERT_CHUNK) {
+                    inserted += on_each_backend!(&mut *conn, |c| diesel::insert_into(site_views::table)
+                        .values(chunk)
+                        .execute(c))?;
+                }
+                Ok(inserted)
+            }
         }
-        Ok(inserted)
     }
 
     /// A site's views, newest first.
