@@ -6,6 +6,7 @@ pub mod cli;
 pub mod db;
 pub mod domain;
 pub mod exit_code;
+pub mod history;
 pub mod json;
 pub mod logging;
 pub mod notify;

@@ -5,5 +5,6 @@ mod harness;
 mod check;
 mod cli;
 mod db;
+mod history;
 mod notify;
 mod web;

@@ -15,6 +15,7 @@ use crate::db::run_lock::RunLock;
 use crate::db::{Db, DbError, Id};
 use crate::domain::schedule::{is_due, probe_priority};
 use crate::domain::time::now_utc;
+use crate::history::retention::after_round;
 use crate::notify::{DeliveryReport, deliver_pending};
 use crate::settings::Settings;
 
@@ -110,6 +111,18 @@ pub async fn run_round(db: Db, settings: Arc<Settings>, options: RoundOptions) -
         let _ = blocking(move || finish_run(&db, run.id, RunState::Failed, Some(&message))).await;
     }
     drop(lock);
+    if matches!(outcome, Ok(RoundOutcome::Done(_))) {
+        // Outside the run lock: a long first purge must not make the next round skip.
+        let (db, settings) = (db.clone(), Arc::clone(&settings));
+        let upkeep = blocking(move || {
+            let mut conn = db.conn()?;
+            Ok(after_round(&mut conn, &settings.retention, now_utc())?)
+        })
+        .await;
+        if let Err(error) = upkeep {
+            tracing::error!(%error, "could not roll up finished days or apply retention; the next round tries again");
+        }
+    }
     outcome
 }
 

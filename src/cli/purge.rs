@@ -1,14 +1,13 @@
-//! `sitewatch purge`: deletes old check results in short transactions.
+//! `sitewatch purge`: deletes old check results in short transactions. Hours whose views have
+//! no rollup yet are summed first, so the windows stats and the uptime bar lose nothing.
 
 use super::args::PurgeArgs;
 use super::{CliError, bad_input};
+use crate::db::Db;
 use crate::db::models::site_view::SiteView;
-use crate::db::{Db, write_transaction};
 use crate::domain::retention::parse_duration;
 use crate::domain::time::now_utc;
-
-/// Views deleted per transaction: small enough that the web app and `check` never wait long.
-const BATCH: i64 = 5_000;
+use crate::history::retention::purge_views;
 
 pub(super) fn run(db: &Db, args: PurgeArgs) -> Result<(), CliError> {
     let age = parse_duration(&args.older_than).map_err(bad_input("--older-than"))?;
@@ -20,15 +19,10 @@ pub(super) fn run(db: &Db, args: PurgeArgs) -> Result<(), CliError> {
         println!("Would delete {count} view(s) checked before {stamp} (dry run; nothing deleted).");
         return Ok(());
     }
-    let mut total = 0usize;
-    loop {
-        let deleted = write_transaction(&mut conn, |c| SiteView::delete_oldest_before(c, cutoff, BATCH))?;
-        total += deleted;
-        if deleted == 0 {
-            break;
-        }
-        tracing::debug!(deleted, total, "purged a batch of views");
+    let purged = purge_views(&mut conn, cutoff)?;
+    println!("Deleted {} view(s) checked before {stamp}.", purged.views);
+    if purged.hours_rolled_up > 0 {
+        println!("Summed {} hour(s) of views that had no rollup yet, so their figures stay.", purged.hours_rolled_up);
     }
-    println!("Deleted {total} view(s) checked before {stamp}.");
     Ok(())
 }

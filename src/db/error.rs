@@ -13,6 +13,8 @@ pub enum DbError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("the database holds a value sitewatch cannot read: {0}")]
+    Corrupt(String),
     #[error("database error: {0}")]
     Query(#[from] diesel::result::Error),
 }

@@ -7,7 +7,7 @@ use diesel::pg::PgConnection;
 use diesel::sql_types::{Array, BigInt, Binary, Bool, Integer, Nullable, Text, Timestamp};
 use diesel::{QueryResult, RunQueryDsl};
 
-use super::models::rollup::HourlyRollup;
+use super::models::rollup::RollupRecord;
 use super::models::site_state::SiteState;
 use super::models::site_view::SiteView;
 
@@ -29,27 +29,28 @@ pub(crate) fn insert_views(conn: &mut PgConnection, views: &[SiteView]) -> Query
     .execute(conn)
 }
 
-pub(crate) fn upsert_hourly_rollups(conn: &mut PgConnection, rows: &[HourlyRollup]) -> QueryResult<usize> {
-    diesel::sql_query(
-        "INSERT INTO site_rollups_hourly (site_id, hour_start, checks, ups, responses, response_ms_sum, \
+pub(crate) fn upsert_rollups<R: RollupRecord>(conn: &mut PgConnection, rows: &[R]) -> QueryResult<usize> {
+    let (table, start) = (R::TABLE, R::START);
+    diesel::sql_query(format!(
+        "INSERT INTO {table} (site_id, {start}, checks, ups, responses, response_ms_sum, \
          response_ms_min, response_ms_max, histogram, outcomes) \
          SELECT * FROM UNNEST($1::text[], $2::timestamp[], $3::int4[], $4::int4[], $5::int4[], $6::int8[], \
          $7::int4[], $8::int4[], $9::bytea[], $10::text[]) \
-         ON CONFLICT (site_id, hour_start) DO UPDATE SET checks = excluded.checks, ups = excluded.ups, \
+         ON CONFLICT (site_id, {start}) DO UPDATE SET checks = excluded.checks, ups = excluded.ups, \
          responses = excluded.responses, response_ms_sum = excluded.response_ms_sum, \
          response_ms_min = excluded.response_ms_min, response_ms_max = excluded.response_ms_max, \
-         histogram = excluded.histogram, outcomes = excluded.outcomes",
-    )
-    .bind::<Array<Text>, _>(column(rows, |r| r.site_id))
-    .bind::<Array<Timestamp>, _>(column(rows, |r| r.hour_start))
-    .bind::<Array<Integer>, _>(column(rows, |r| r.checks))
-    .bind::<Array<Integer>, _>(column(rows, |r| r.ups))
-    .bind::<Array<Integer>, _>(column(rows, |r| r.responses))
-    .bind::<Array<BigInt>, _>(column(rows, |r| r.response_ms_sum))
-    .bind::<Array<Nullable<Integer>>, _>(column(rows, |r| r.response_ms_min))
-    .bind::<Array<Nullable<Integer>>, _>(column(rows, |r| r.response_ms_max))
-    .bind::<Array<Binary>, _>(column(rows, |r| r.histogram.clone()))
-    .bind::<Array<Text>, _>(column(rows, |r| r.outcomes.clone()))
+         histogram = excluded.histogram, outcomes = excluded.outcomes"
+    ))
+    .bind::<Array<Text>, _>(column(rows, |r| r.site_id()))
+    .bind::<Array<Timestamp>, _>(column(rows, |r| r.start()))
+    .bind::<Array<Integer>, _>(column(rows, |r| r.columns().checks))
+    .bind::<Array<Integer>, _>(column(rows, |r| r.columns().ups))
+    .bind::<Array<Integer>, _>(column(rows, |r| r.columns().responses))
+    .bind::<Array<BigInt>, _>(column(rows, |r| r.columns().response_ms_sum))
+    .bind::<Array<Nullable<Integer>>, _>(column(rows, |r| r.columns().response_ms_min))
+    .bind::<Array<Nullable<Integer>>, _>(column(rows, |r| r.columns().response_ms_max))
+    .bind::<Array<Binary>, _>(column(rows, |r| r.columns().histogram.to_vec()))
+    .bind::<Array<Text>, _>(column(rows, |r| r.columns().outcomes.to_owned()))
     .execute(conn)
 }
 

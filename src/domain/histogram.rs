@@ -88,21 +88,74 @@ impl Histogram {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Histogram, HistogramError> {
-        let mut buckets = BTreeMap::new();
-        let mut rest = bytes;
-        let mut bucket: u64 = 0;
-        while !rest.is_empty() {
-            let delta = read_varint(&mut rest)?;
-            let count = read_varint(&mut rest)?;
-            bucket = bucket.checked_add(delta).ok_or(HistogramError("bucket overflow"))?;
-            let key = u32::try_from(bucket).map_err(|_| HistogramError("bucket out of range"))?;
-            if count == 0 {
-                return Err(HistogramError("empty bucket"));
-            }
-            buckets.insert(key, count);
-        }
-        Ok(Histogram { buckets })
+        Ok(Histogram { buckets: decode_pairs(bytes)?.into_iter().collect() })
     }
+}
+
+/// Sums many histograms fast: counts in a flat array indexed by bucket, fed straight from the
+/// stored bytes. A year of a hundred sites' daily rows adds up in milliseconds this way.
+#[derive(Debug, Clone, Default)]
+pub struct HistogramSum {
+    counts: Vec<u64>,
+}
+
+impl HistogramSum {
+    fn add_count(&mut self, bucket: usize, count: u64) {
+        if bucket >= self.counts.len() {
+            self.counts.resize(bucket + 1, 0);
+        }
+        self.counts[bucket] += count;
+    }
+
+    pub fn record(&mut self, ms: u32) {
+        self.add_count(Histogram::bucket_of(ms) as usize, 1);
+    }
+
+    pub fn add(&mut self, histogram: &Histogram) {
+        for (&bucket, &count) in &histogram.buckets {
+            self.add_count(bucket as usize, count);
+        }
+    }
+
+    /// Adds a histogram in its `encode`d form; corrupt bytes add nothing and say so.
+    pub fn add_encoded(&mut self, bytes: &[u8]) -> Result<(), HistogramError> {
+        let decoded = decode_pairs(bytes)?;
+        for (bucket, count) in decoded {
+            self.add_count(bucket as usize, count);
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> Histogram {
+        let buckets = self
+            .counts
+            .into_iter()
+            .enumerate()
+            .filter(|(_, count)| *count > 0)
+            .map(|(bucket, count)| (bucket as u32, count))
+            .collect();
+        Histogram { buckets }
+    }
+}
+
+/// The (bucket, count) pairs of encoded bytes, checked whole before any is used.
+fn decode_pairs(bytes: &[u8]) -> Result<Vec<(u32, u64)>, HistogramError> {
+    let mut pairs = Vec::with_capacity(bytes.len() / 2);
+    let mut rest = bytes;
+    let mut bucket: u64 = 0;
+    while !rest.is_empty() {
+        let delta = read_varint(&mut rest)?;
+        let count = read_varint(&mut rest)?;
+        bucket = bucket.checked_add(delta).ok_or(HistogramError("bucket overflow"))?;
+        if bucket > u64::from(Histogram::bucket_of(u32::MAX)) {
+            return Err(HistogramError("bucket out of range"));
+        }
+        if count == 0 {
+            return Err(HistogramError("empty bucket"));
+        }
+        pairs.push((bucket as u32, count));
+    }
+    Ok(pairs)
 }
 
 fn write_varint(out: &mut Vec<u8>, mut value: u64) {
@@ -184,6 +237,26 @@ mod tests {
         assert_eq!(Histogram::decode(&[]).unwrap(), Histogram::new());
         assert!(Histogram::decode(&[0x80]).is_err());
         assert!(Histogram::decode(&[5, 0]).is_err());
+    }
+
+    #[test]
+    fn a_sum_equals_merging_the_decoded_histograms() {
+        let (mut a, mut b) = (Histogram::new(), Histogram::new());
+        for v in 0..300u32 {
+            a.record(v * 13 % 997);
+            b.record(v * 7 + 5_000);
+        }
+        let mut sum = HistogramSum::default();
+        sum.add_encoded(&a.encode()).unwrap();
+        sum.add(&b);
+        sum.record(42);
+        let mut merged = a.clone();
+        merged.merge(&b);
+        merged.record(42);
+        assert_eq!(sum.finish(), merged);
+        let mut bad = HistogramSum::default();
+        assert!(bad.add_encoded(&[0xff, 0xff, 0xff, 0xff, 0x0f, 1]).is_err());
+        assert_eq!(bad.finish(), Histogram::new());
     }
 
     #[test]

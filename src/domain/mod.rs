@@ -18,3 +18,4 @@ pub mod site_url;
 pub mod slug;
 pub mod status;
 pub mod time;
+pub mod window;

@@ -26,6 +26,26 @@ impl OutcomeCounts {
         }
     }
 
+    /// Adds counts in their `encode`d form without building a second map; a corrupt list adds
+    /// what it can read and says so.
+    pub fn add_encoded(&mut self, text: &str) -> Result<(), OutcomeCountsError> {
+        for part in text.split(',').filter(|p| !p.is_empty()) {
+            let parsed = part.split_once('=').and_then(|(key, count)| Some((key, count.parse::<u64>().ok()?)));
+            let (key, count) = parsed.ok_or_else(|| OutcomeCountsError(part.to_owned()))?;
+            match self.0.get_mut(key) {
+                Some(total) => *total += count,
+                None => {
+                    self.0.insert(key.to_owned(), count);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, key: &str) -> u64 {
+        self.0.get(key).copied().unwrap_or(0)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
         self.0.iter().map(|(k, &v)| (k.as_str(), v))
     }
@@ -61,5 +81,11 @@ mod tests {
         assert_eq!(b.encode(), "200=3,500=3,timeout=1");
         assert_eq!(OutcomeCounts::decode("").unwrap(), OutcomeCounts::default());
         assert!(OutcomeCounts::decode("200").is_err());
+        let mut c = OutcomeCounts::default();
+        c.add_encoded("200=2,timeout=1").unwrap();
+        c.add_encoded("200=1,500=3").unwrap();
+        assert_eq!(c.encode(), "200=3,500=3,timeout=1");
+        assert_eq!(c.get("500"), 3);
+        assert!(c.add_encoded("200=x").is_err());
     }
 }

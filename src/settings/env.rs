@@ -42,6 +42,9 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("twitter", "access_token", Kind::Text),
     ("twitter", "access_secret", Kind::Text),
     ("twitter", "endpoint", Kind::Text),
+    ("retention", "raw_days", Kind::Integer),
+    ("retention", "hourly_days", Kind::Integer),
+    ("retention", "daily_days", Kind::Integer),
 ];
 
 /// Variables of sitewatch's own that are not settings keys.
@@ -69,7 +72,7 @@ pub(super) fn apply_overrides(table: &mut toml::Table, vars: &[(String, String)]
                 },
             );
         let Some(&(section, key, kind)) = known else {
-            let section_like = ["check_", "email_", "twitter_"].iter().any(|s| lower.starts_with(s));
+            let section_like = ["check_", "email_", "twitter_", "retention_"].iter().any(|s| lower.starts_with(s));
             if section_like {
                 return Err(SettingsError::Environment {
                     variable: name.clone(),

@@ -32,6 +32,7 @@ pub struct Settings {
     pub email: EmailSettings,
     pub twitter: TwitterSettings,
     pub webhooks: Vec<WebhookSettings>,
+    pub retention: RetentionSettings,
     /// Where the settings came from; relative SQLite paths are resolved beside it.
     #[serde(skip)]
     pub source: Source,
@@ -54,6 +55,19 @@ pub struct CheckSettings {
     pub failures_before_outage: u32,
     pub concurrency: usize,
     pub user_agent: String,
+}
+
+/// How long history is kept. Raw views are purged at the end of the first round of each UTC
+/// day; rollups outlive them, so long windows keep their figures.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionSettings {
+    /// Days of raw views (one row per check) to keep.
+    pub raw_days: u32,
+    /// Days of hourly rollups to keep.
+    pub hourly_days: u32,
+    /// Days of daily rollups to keep; 0 keeps them forever.
+    pub daily_days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,6 +138,7 @@ impl Default for Settings {
             email: EmailSettings::default(),
             twitter: TwitterSettings::default(),
             webhooks: Vec::new(),
+            retention: RetentionSettings::default(),
             source: Source::Defaults,
         }
     }
@@ -142,6 +157,12 @@ impl Default for CheckSettings {
             concurrency: 200,
             user_agent: "sitewatch".into(),
         }
+    }
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        RetentionSettings { raw_days: 90, hourly_days: 730, daily_days: 0 }
     }
 }
 

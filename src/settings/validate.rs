@@ -25,6 +25,17 @@ pub(super) fn check(s: &Settings) -> Result<(), String> {
         return Err("key `check.user_agent`: cannot be empty".into());
     }
 
+    let r = &s.retention;
+    positive("retention.raw_days", u64::from(r.raw_days), 36_500)?;
+    positive("retention.hourly_days", u64::from(r.hourly_days), 36_500)?;
+    if r.daily_days != 0 && r.daily_days < r.hourly_days {
+        return Err(format!(
+            "key `retention.daily_days`: {} would drop daily rollups before the hourly ones they sum \
+             (hourly_days = {}); use 0 to keep them forever, or at least {}",
+            r.daily_days, r.hourly_days, r.hourly_days
+        ));
+    }
+
     let e = &s.email;
     if e.enabled {
         EmailAddress::parse(&e.from).map_err(|err| format!("key `email.from`: {err}"))?;

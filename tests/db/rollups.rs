@@ -1,5 +1,5 @@
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
-use sitewatch::db::models::rollup::HourlyRollup;
+use sitewatch::db::models::rollup::{HourlyRollup, RollupRecord};
 use sitewatch::db::models::site::Site;
 use sitewatch::db::models::site_view::SiteView;
 use sitewatch::db::write_transaction;

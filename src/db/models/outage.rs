@@ -133,6 +133,27 @@ impl OutageSite {
     }
 
     /// Rows of the open outage whose site has not come back yet.
+    /// `(outage_id, down_at, up_at)` of the memberships of `site_ids` that overlap `from..until`.
+    pub fn overlapping(
+        conn: &mut DbConnection,
+        site_ids: &[Id],
+        from: NaiveDateTime,
+        until: NaiveDateTime,
+    ) -> QueryResult<Vec<(Id, NaiveDateTime, Option<NaiveDateTime>)>> {
+        let mut rows = Vec::new();
+        for chunk in site_ids.chunks(5_000) {
+            rows.extend(
+                outage_sites::table
+                    .filter(outage_sites::site_id.eq_any(chunk))
+                    .filter(outage_sites::down_at.lt(until))
+                    .filter(outage_sites::up_at.is_null().or(outage_sites::up_at.gt(from)))
+                    .select((outage_sites::outage_id, outage_sites::down_at, outage_sites::up_at))
+                    .load::<(Id, NaiveDateTime, Option<NaiveDateTime>)>(conn)?,
+            );
+        }
+        Ok(rows)
+    }
+
     pub fn still_down(conn: &mut DbConnection, outage_id: Id) -> QueryResult<Vec<OutageSite>> {
         outage_sites::table
             .filter(outage_sites::outage_id.eq(outage_id).and(outage_sites::up_at.is_null()))

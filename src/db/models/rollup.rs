@@ -1,4 +1,6 @@
-//! Hourly rollups: per site and hour, the figures of that hour's checks.
+//! Rollups: per site and hour (written by each check round) and per site and UTC day (the sum
+//! of the day's hours, written once the day is over). The two tables have the same columns but
+//! for the name of the period's start.
 
 use std::collections::HashMap;
 
@@ -9,67 +11,203 @@ use diesel::sql_types::{BigInt, Binary, Integer, Nullable, Text, Timestamp};
 use crate::db::MultiBackend;
 use crate::db::bulk::values_list;
 use crate::db::models::site_view::SiteView;
-use crate::db::schema::site_rollups_hourly as hourly;
+use crate::db::schema::{site_rollups_daily, site_rollups_hourly};
 use crate::db::unnest;
 use crate::db::{DbConnection, Id};
 use crate::domain::histogram::Histogram;
 use crate::domain::outcomes::OutcomeCounts;
 use crate::domain::rollup::{Figures, hour_start};
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = hourly)]
-pub struct HourlyRollup {
-    pub site_id: Id,
-    pub hour_start: NaiveDateTime,
+/// Site ids per lookup (well below both backends' bind limits).
+const SELECT_CHUNK: usize = 5_000;
+
+/// Rows per upsert statement on SQLite (10 values each).
+const UPSERT_CHUNK: usize = 500;
+
+/// The stored form of one period's figures, shared by both tables.
+pub trait RollupRecord: Sized {
+    /// The table, and the column holding the start of the period.
+    const TABLE: &'static str;
+    const START: &'static str;
+    fn site_id(&self) -> Id;
+    fn start(&self) -> NaiveDateTime;
+    fn figures(&self) -> Figures;
+    fn from_figures(site_id: Id, start: NaiveDateTime, figures: &Figures) -> Self;
+    fn columns(&self) -> StoredColumns<'_>;
+}
+
+/// The columns after the key, borrowed from a row.
+pub struct StoredColumns<'a> {
     pub checks: i32,
     pub ups: i32,
     pub responses: i32,
     pub response_ms_sum: i64,
     pub response_ms_min: Option<i32>,
     pub response_ms_max: Option<i32>,
-    pub histogram: Vec<u8>,
-    pub outcomes: String,
+    pub histogram: &'a [u8],
+    pub outcomes: &'a str,
 }
+
+/// A row's figures; a corrupt histogram or outcome list reads as empty rather than failing a page.
+fn figures_of(c: StoredColumns<'_>) -> Figures {
+    Figures {
+        checks: c.checks.max(0) as u64,
+        ups: c.ups.max(0) as u64,
+        responses: c.responses.max(0) as u64,
+        response_ms_sum: c.response_ms_sum.max(0) as u64,
+        response_ms_min: c.response_ms_min.map(|v| v.max(0) as u32),
+        response_ms_max: c.response_ms_max.map(|v| v.max(0) as u32),
+        histogram: Histogram::decode(c.histogram).unwrap_or_default(),
+        outcomes: OutcomeCounts::decode(c.outcomes).unwrap_or_default(),
+    }
+}
+
+fn saturate(value: u64) -> i32 {
+    value.min(i32::MAX as u64) as i32
+}
+
+macro_rules! rollup_table {
+    ($(#[$doc:meta])* $name:ident, $table:ident, $start:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+        #[diesel(table_name = $table)]
+        pub struct $name {
+            pub site_id: Id,
+            pub $start: NaiveDateTime,
+            pub checks: i32,
+            pub ups: i32,
+            pub responses: i32,
+            pub response_ms_sum: i64,
+            pub response_ms_min: Option<i32>,
+            pub response_ms_max: Option<i32>,
+            pub histogram: Vec<u8>,
+            pub outcomes: String,
+        }
+
+        impl RollupRecord for $name {
+            const TABLE: &'static str = stringify!($table);
+            const START: &'static str = stringify!($start);
+
+            fn site_id(&self) -> Id {
+                self.site_id
+            }
+
+            fn start(&self) -> NaiveDateTime {
+                self.$start
+            }
+
+            fn figures(&self) -> Figures {
+                figures_of(self.columns())
+            }
+
+            fn from_figures(site_id: Id, start: NaiveDateTime, f: &Figures) -> Self {
+                $name {
+                    site_id,
+                    $start: start,
+                    checks: saturate(f.checks),
+                    ups: saturate(f.ups),
+                    responses: saturate(f.responses),
+                    response_ms_sum: f.response_ms_sum.min(i64::MAX as u64) as i64,
+                    response_ms_min: f.response_ms_min.map(|v| saturate(u64::from(v))),
+                    response_ms_max: f.response_ms_max.map(|v| saturate(u64::from(v))),
+                    histogram: f.histogram.encode(),
+                    outcomes: f.outcomes.encode(),
+                }
+            }
+
+            fn columns(&self) -> StoredColumns<'_> {
+                StoredColumns {
+                    checks: self.checks,
+                    ups: self.ups,
+                    responses: self.responses,
+                    response_ms_sum: self.response_ms_sum,
+                    response_ms_min: self.response_ms_min,
+                    response_ms_max: self.response_ms_max,
+                    histogram: &self.histogram,
+                    outcomes: &self.outcomes,
+                }
+            }
+        }
+
+        impl $name {
+            /// The rows of `site_ids` for periods starting in `from..until`, by site, oldest first.
+            pub fn for_sites(
+                conn: &mut DbConnection,
+                site_ids: &[Id],
+                from: NaiveDateTime,
+                until: NaiveDateTime,
+            ) -> QueryResult<Vec<$name>> {
+                let mut rows = Vec::new();
+                for chunk in site_ids.chunks(SELECT_CHUNK) {
+                    rows.extend(
+                        $table::table
+                            .filter($table::site_id.eq_any(chunk))
+                            .filter($table::$start.ge(from).and($table::$start.lt(until)))
+                            .order(($table::site_id.asc(), $table::$start.asc()))
+                            .select($name::as_select())
+                            .load(conn)?,
+                    );
+                }
+                Ok(rows)
+            }
+
+            /// Every site's rows for periods starting in `from..until`.
+            pub fn all_between(
+                conn: &mut DbConnection,
+                from: NaiveDateTime,
+                until: NaiveDateTime,
+            ) -> QueryResult<Vec<$name>> {
+                $table::table
+                    .filter($table::$start.ge(from).and($table::$start.lt(until)))
+                    .select($name::as_select())
+                    .load(conn)
+            }
+
+            /// One site's rows for periods starting in `from..until`, oldest first.
+            pub fn for_site(
+                conn: &mut DbConnection,
+                site_id: Id,
+                from: NaiveDateTime,
+                until: NaiveDateTime,
+            ) -> QueryResult<Vec<$name>> {
+                $name::for_sites(conn, &[site_id], from, until)
+            }
+
+            /// Writes rows, replacing any with the same site and start.
+            pub fn upsert_all(conn: &mut DbConnection, rows: &[$name]) -> QueryResult<usize> {
+                upsert_records(conn, rows)
+            }
+
+            /// Deletes the rows of periods starting before `cutoff`; returns how many.
+            pub fn delete_before(conn: &mut DbConnection, cutoff: NaiveDateTime) -> QueryResult<usize> {
+                diesel::delete($table::table.filter($table::$start.lt(cutoff))).execute(conn)
+            }
+
+            pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+                $table::table.count().get_result(conn)
+            }
+        }
+    };
+}
+
+rollup_table!(
+    /// Per site and hour: the figures of that hour's checks.
+    HourlyRollup,
+    site_rollups_hourly,
+    hour_start
+);
+
+rollup_table!(
+    /// Per site and UTC day: the sum of the day's hourly rollups.
+    DailyRollup,
+    site_rollups_daily,
+    day_start
+);
 
 /// An hour's counts for one site: `(site_id, hour_start, checks, ups, responses, response_ms_sum)`.
 pub type HourCounts = (Id, NaiveDateTime, i32, i32, i32, i64);
 
-/// Site ids per lookup of the rows a round touches (well below both backends' bind limits).
-const SELECT_CHUNK: usize = 5_000;
-
-/// Rows per upsert statement on SQLite (10 values each).
-const UPSERT_CHUNK: usize = 500;
-
 impl HourlyRollup {
-    /// The row's figures; a corrupt histogram or outcome list reads as empty rather than failing a page.
-    pub fn figures(&self) -> Figures {
-        Figures {
-            checks: self.checks.max(0) as u64,
-            ups: self.ups.max(0) as u64,
-            responses: self.responses.max(0) as u64,
-            response_ms_sum: self.response_ms_sum.max(0) as u64,
-            response_ms_min: self.response_ms_min.map(|v| v.max(0) as u32),
-            response_ms_max: self.response_ms_max.map(|v| v.max(0) as u32),
-            histogram: Histogram::decode(&self.histogram).unwrap_or_default(),
-            outcomes: OutcomeCounts::decode(&self.outcomes).unwrap_or_default(),
-        }
-    }
-
-    fn from_figures(site_id: Id, hour_start: NaiveDateTime, f: &Figures) -> HourlyRollup {
-        HourlyRollup {
-            site_id,
-            hour_start,
-            checks: f.checks as i32,
-            ups: f.ups as i32,
-            responses: f.responses as i32,
-            response_ms_sum: f.response_ms_sum as i64,
-            response_ms_min: f.response_ms_min.map(|v| v as i32),
-            response_ms_max: f.response_ms_max.map(|v| v as i32),
-            histogram: f.histogram.encode(),
-            outcomes: f.outcomes.encode(),
-        }
-    }
-
     /// Adds `views` to the rollups of their sites and hours. Reads the touched rows, merges in
     /// memory and writes them back; call inside the round's transaction, under the run lock.
     pub fn add_views(conn: &mut DbConnection, views: &[SiteView]) -> QueryResult<usize> {
@@ -82,21 +220,12 @@ impl HourlyRollup {
                 view.response_ms.max(0) as u32,
             );
         }
-        let hours: Vec<NaiveDateTime> = {
-            let mut hours: Vec<NaiveDateTime> = touched.keys().map(|(_, h)| *h).collect();
-            hours.sort_unstable();
-            hours.dedup();
-            hours
-        };
-        let site_ids: Vec<Id> = {
-            let mut ids: Vec<Id> = touched.keys().map(|(s, _)| *s).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            ids
-        };
+        let hours: Vec<NaiveDateTime> = sorted_unique(touched.keys().map(|(_, h)| *h));
+        let site_ids: Vec<Id> = sorted_unique(touched.keys().map(|(s, _)| *s));
         for chunk in site_ids.chunks(SELECT_CHUNK) {
-            let existing: Vec<HourlyRollup> = hourly::table
-                .filter(hourly::site_id.eq_any(chunk).and(hourly::hour_start.eq_any(&hours)))
+            let existing: Vec<HourlyRollup> = site_rollups_hourly::table
+                .filter(site_rollups_hourly::site_id.eq_any(chunk))
+                .filter(site_rollups_hourly::hour_start.eq_any(&hours))
                 .select(HourlyRollup::as_select())
                 .load(conn)?;
             for row in existing {
@@ -107,21 +236,14 @@ impl HourlyRollup {
         }
         let rows: Vec<HourlyRollup> =
             touched.iter().map(|((site, hour), figures)| HourlyRollup::from_figures(*site, *hour, figures)).collect();
-        if let DbConnection::Postgres(pg) = conn {
-            return unnest::upsert_hourly_rollups(pg, &rows);
-        }
-        let mut written = 0;
-        for chunk in rows.chunks(UPSERT_CHUNK) {
-            written += upsert(conn, chunk)?;
-        }
-        Ok(written)
+        HourlyRollup::upsert_all(conn, &rows)
     }
 
-    /// Every site's rollups for hours starting at or after `since` (the dashboard's last 24 h).
+    /// Every site's rollups for hours starting at or after `since`.
     pub fn all_since(conn: &mut DbConnection, since: NaiveDateTime) -> QueryResult<Vec<HourlyRollup>> {
-        hourly::table
-            .filter(hourly::hour_start.ge(since))
-            .order((hourly::site_id.asc(), hourly::hour_start.asc()))
+        site_rollups_hourly::table
+            .filter(site_rollups_hourly::hour_start.ge(since))
+            .order((site_rollups_hourly::site_id.asc(), site_rollups_hourly::hour_start.asc()))
             .select(HourlyRollup::as_select())
             .load(conn)
     }
@@ -129,71 +251,88 @@ impl HourlyRollup {
     /// Every site's hourly counts since `since` without the histograms: what the dashboard's
     /// uptime and sparklines need, at a fraction of the bytes.
     pub fn counts_since(conn: &mut DbConnection, since: NaiveDateTime) -> QueryResult<Vec<HourCounts>> {
-        hourly::table
-            .filter(hourly::hour_start.ge(since))
-            .select((
-                hourly::site_id,
-                hourly::hour_start,
-                hourly::checks,
-                hourly::ups,
-                hourly::responses,
-                hourly::response_ms_sum,
-            ))
+        use site_rollups_hourly as h;
+        h::table
+            .filter(h::hour_start.ge(since))
+            .select((h::site_id, h::hour_start, h::checks, h::ups, h::responses, h::response_ms_sum))
             .load(conn)
     }
 
-    /// One site's rollups for hours in `from..until`, oldest first.
-    pub fn for_site(
+    /// The start of the oldest hour stored, if any.
+    pub fn oldest_hour(conn: &mut DbConnection) -> QueryResult<Option<NaiveDateTime>> {
+        site_rollups_hourly::table.select(diesel::dsl::min(site_rollups_hourly::hour_start)).first(conn)
+    }
+
+    /// Which of `keys` (site, hour) have a row.
+    pub fn existing_keys(
         conn: &mut DbConnection,
-        site_id: Id,
+        site_ids: &[Id],
         from: NaiveDateTime,
         until: NaiveDateTime,
-    ) -> QueryResult<Vec<HourlyRollup>> {
-        hourly::table
-            .filter(hourly::site_id.eq(site_id).and(hourly::hour_start.ge(from)).and(hourly::hour_start.lt(until)))
-            .order(hourly::hour_start.asc())
-            .select(HourlyRollup::as_select())
-            .load(conn)
+    ) -> QueryResult<Vec<(Id, NaiveDateTime)>> {
+        use site_rollups_hourly as h;
+        let mut keys = Vec::new();
+        for chunk in site_ids.chunks(SELECT_CHUNK) {
+            keys.extend(
+                h::table
+                    .filter(h::site_id.eq_any(chunk))
+                    .filter(h::hour_start.ge(from).and(h::hour_start.lt(until)))
+                    .select((h::site_id, h::hour_start))
+                    .load::<(Id, NaiveDateTime)>(conn)?,
+            );
+        }
+        Ok(keys)
     }
 }
 
-const COLUMNS: [&str; 10] = [
-    "site_id",
-    "hour_start",
-    "checks",
-    "ups",
-    "responses",
-    "response_ms_sum",
-    "response_ms_min",
-    "response_ms_max",
-    "histogram",
-    "outcomes",
-];
+fn sorted_unique<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut items: Vec<T> = items.collect();
+    items.sort_unstable();
+    items.dedup();
+    items
+}
 
-/// One multi-row `INSERT ... ON CONFLICT DO UPDATE`, the same SQL on SQLite and PostgreSQL
-/// (`$n` parameters number in order on both). diesel's builder cannot batch an upsert on SQLite.
-fn upsert(conn: &mut DbConnection, rows: &[HourlyRollup]) -> QueryResult<usize> {
-    let mut sql = format!(
-        "INSERT INTO site_rollups_hourly ({}) VALUES {}",
-        COLUMNS.join(", "),
-        values_list(conn, rows.len(), COLUMNS.len())
+const VALUE_COLUMNS: [&str; 8] =
+    ["checks", "ups", "responses", "response_ms_sum", "response_ms_min", "response_ms_max", "histogram", "outcomes"];
+
+fn upsert_records<R: RollupRecord>(conn: &mut DbConnection, rows: &[R]) -> QueryResult<usize> {
+    if let DbConnection::Postgres(pg) = conn {
+        return unnest::upsert_rollups(pg, rows);
+    }
+    let mut written = 0;
+    for chunk in rows.chunks(UPSERT_CHUNK) {
+        written += upsert_chunk(conn, chunk)?;
+    }
+    Ok(written)
+}
+
+/// One multi-row `INSERT ... ON CONFLICT DO UPDATE` (diesel's builder cannot batch an upsert on
+/// SQLite); `values_list` writes the placeholders each backend wants.
+fn upsert_chunk<R: RollupRecord>(conn: &mut DbConnection, rows: &[R]) -> QueryResult<usize> {
+    let updates: Vec<String> = VALUE_COLUMNS.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+    let sql = format!(
+        "INSERT INTO {table} (site_id, {start}, {values}) VALUES {list} \
+         ON CONFLICT (site_id, {start}) DO UPDATE SET {updates}",
+        table = R::TABLE,
+        start = R::START,
+        values = VALUE_COLUMNS.join(", "),
+        list = values_list(conn, rows.len(), VALUE_COLUMNS.len() + 2),
+        updates = updates.join(", "),
     );
-    let updates: Vec<String> = COLUMNS[2..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
-    sql.push_str(&format!(" ON CONFLICT (site_id, hour_start) DO UPDATE SET {}", updates.join(", ")));
-
     let mut query = diesel::sql_query(sql).into_boxed::<MultiBackend>();
     for row in rows {
+        let c = row.columns();
         query = query
-            .bind::<Text, _>(row.site_id)
-            .bind::<Timestamp, _>(row.hour_start)
-            .bind::<Integer, _>(row.checks)
-            .bind::<Integer, _>(row.ups)
-            .bind::<Integer, _>(row.responses)
-            .bind::<BigInt, _>(row.response_ms_sum)
-            .bind::<Nullable<Integer>, _>(row.response_ms_min)
-            .bind::<Nullable<Integer>, _>(row.response_ms_max)
-            .bind::<Binary, _>(row.histogram.clone())
-            .bind::<Text, _>(row.outcomes.clone());
+            .bind::<Text, _>(row.site_id())
+            .bind::<Timestamp, _>(row.start())
+            .bind::<Integer, _>(c.checks)
+            .bind::<Integer, _>(c.ups)
+            .bind::<Integer, _>(c.responses)
+            .bind::<BigInt, _>(c.response_ms_sum)
+            .bind::<Nullable<Integer>, _>(c.response_ms_min)
+            .bind::<Nullable<Integer>, _>(c.response_ms_max)
+            .bind::<Binary, _>(c.histogram.to_vec())
+            .bind::<Text, _>(c.outcomes.to_owned());
     }
     query.execute(conn)
 }

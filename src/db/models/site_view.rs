@@ -19,6 +19,9 @@ pub struct SiteView {
     pub up: bool,
 }
 
+/// Site ids per lookup, well below both backends' bind limits.
+const SITE_CHUNK: usize = 5_000;
+
 /// Rows per INSERT: 6 values a row stays far below SQLite's and PostgreSQL's bind limits.
 const INSERT_CHUNK: usize = 1_000;
 
@@ -108,19 +111,52 @@ impl SiteView {
         site_views::table.filter(site_views::checked_at.lt(cutoff)).count().get_result(conn)
     }
 
-    /// Deletes up to about `batch` of the oldest views before `cutoff`; returns how many went.
-    /// Small batches keep each write transaction short, so a running web app stays responsive.
-    pub fn delete_oldest_before(conn: &mut DbConnection, cutoff: NaiveDateTime, batch: i64) -> QueryResult<usize> {
-        let boundary: Option<NaiveDateTime> = site_views::table
+    /// The newest time among the `batch` oldest views before `cutoff`: deleting through it
+    /// removes about `batch` rows. `None` when fewer remain (then delete everything before `cutoff`).
+    pub fn batch_boundary(
+        conn: &mut DbConnection,
+        cutoff: NaiveDateTime,
+        batch: i64,
+    ) -> QueryResult<Option<NaiveDateTime>> {
+        site_views::table
             .filter(site_views::checked_at.lt(cutoff))
             .order(site_views::checked_at.asc())
             .offset(batch.max(1) - 1)
             .select(site_views::checked_at)
             .first(conn)
-            .optional()?;
-        match boundary {
-            Some(last) => diesel::delete(site_views::table.filter(site_views::checked_at.le(last))).execute(conn),
-            None => diesel::delete(site_views::table.filter(site_views::checked_at.lt(cutoff))).execute(conn),
+            .optional()
+    }
+
+    /// The (site, time) keys of views checked before `until` (a purge batch, already bounded).
+    pub fn keys_before(conn: &mut DbConnection, until: NaiveDateTime) -> QueryResult<Vec<(Id, NaiveDateTime)>> {
+        site_views::table
+            .filter(site_views::checked_at.lt(until))
+            .select((site_views::site_id, site_views::checked_at))
+            .load(conn)
+    }
+
+    /// Deletes every view checked before `until`; returns how many went.
+    pub fn delete_before(conn: &mut DbConnection, until: NaiveDateTime) -> QueryResult<usize> {
+        diesel::delete(site_views::table.filter(site_views::checked_at.lt(until))).execute(conn)
+    }
+
+    /// The views of `site_ids` with `from <= checked_at < until`, walking the primary key.
+    pub fn for_sites_between(
+        conn: &mut DbConnection,
+        site_ids: &[Id],
+        from: NaiveDateTime,
+        until: NaiveDateTime,
+    ) -> QueryResult<Vec<SiteView>> {
+        let mut views = Vec::new();
+        for chunk in site_ids.chunks(SITE_CHUNK) {
+            views.extend(
+                site_views::table
+                    .filter(site_views::site_id.eq_any(chunk))
+                    .filter(site_views::checked_at.ge(from).and(site_views::checked_at.lt(until)))
+                    .select(SiteView::as_select())
+                    .load(conn)?,
+            );
         }
+        Ok(views)
     }
 }

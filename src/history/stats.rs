@@ -1,0 +1,257 @@
+//! Statistics of a site or a group over the windows of `domain::window`: availability,
+//! response-time mean, percentiles and extremes, outcomes by status and error, outages and
+//! downtime. Each window is split by `plan`: raw views for the partial hours at its ends,
+//! hourly and daily rollups between, so a year costs a few hundred rows a site, and the figures
+//! equal those summed from the raw views (percentiles within `histogram::RELATIVE_ERROR`).
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::sql_types::{BigInt, Text, Timestamp};
+use diesel::{QueryableByName, RunQueryDsl};
+
+use super::daily;
+use crate::db::models::outage::OutageSite;
+use crate::db::models::rollup::{DailyRollup, HourlyRollup, RollupRecord};
+use crate::db::models::site::Site;
+use crate::db::models::site_view::SiteView;
+use crate::db::{DbConnection, DbError, Id, MultiBackend};
+use crate::domain::histogram::HistogramSum;
+use crate::domain::rollup::Figures;
+use crate::domain::window::{Span, Window, plan};
+
+/// One window's figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowStats {
+    pub window: Window,
+    pub span: Span,
+    pub figures: Figures,
+    /// Outages any of the sites was part of during the window.
+    pub outages: usize,
+    /// Time in the window when at least one of the sites was down in an outage.
+    pub downtime: TimeDelta,
+}
+
+/// Every window's figures for a site or a group, and its state now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stats {
+    pub now: NaiveDateTime,
+    pub windows: Vec<WindowStats>,
+    /// The newest failed check of any of the sites.
+    pub last_failure_at: Option<NaiveDateTime>,
+    /// When the current run of failures began (the earliest, for a group); `None` when every
+    /// site's newest check was up.
+    pub down_since: Option<NaiveDateTime>,
+}
+
+impl Stats {
+    pub fn window(&self, window: Window) -> Option<&WindowStats> {
+        self.windows.iter().find(|w| w.window == window)
+    }
+}
+
+/// The stats of `sites` (one, or a group's) for every window ending at `now`.
+pub fn for_sites(conn: &mut DbConnection, sites: &[Site], now: NaiveDateTime) -> Result<Stats, DbError> {
+    let ids: Vec<Id> = sites.iter().map(|s| s.id).collect();
+    let rolled_until = daily::rolled_until(conn)?;
+    let mut windows = Vec::with_capacity(Window::ALL.len());
+    for window in Window::ALL {
+        windows.push(window_stats(conn, &ids, window, now, rolled_until)?);
+    }
+    Ok(Stats {
+        now,
+        windows,
+        last_failure_at: sites.iter().filter_map(|s| s.last_failure_at).max(),
+        down_since: sites
+            .iter()
+            .filter(|s| s.active && s.consecutive_failures > 0)
+            .filter_map(|s| s.failing_since.or(s.last_failure_at))
+            .min(),
+    })
+}
+
+/// One window's stats for `site_ids`, ending at `now`.
+pub fn window_stats(
+    conn: &mut DbConnection,
+    site_ids: &[Id],
+    window: Window,
+    now: NaiveDateTime,
+    rolled_until: Option<NaiveDateTime>,
+) -> Result<WindowStats, DbError> {
+    let span = window.span(now);
+    let figures = figures_between(conn, site_ids, span, rolled_until)?;
+    let (outages, downtime) = outages_between(conn, site_ids, span, now)?;
+    Ok(WindowStats { window, span, figures, outages, downtime })
+}
+
+/// The figures of the checks of `site_ids` in `span`, from the cheapest store for each piece.
+pub fn figures_between(
+    conn: &mut DbConnection,
+    site_ids: &[Id],
+    span: Span,
+    rolled_until: Option<NaiveDateTime>,
+) -> Result<Figures, DbError> {
+    let plan = plan(span, rolled_until);
+    let mut sum = FiguresSum::default();
+    for piece in &plan.raw {
+        for view in SiteView::for_sites_between(conn, site_ids, piece.from, piece.until)? {
+            sum.add_view(&view);
+        }
+    }
+    for piece in &plan.hourly {
+        for row in HourlyRollup::for_sites(conn, site_ids, piece.from, piece.until)? {
+            sum.add_record(&row);
+        }
+    }
+    if let Some(piece) = plan.daily {
+        for row in DailyRollup::for_sites(conn, site_ids, piece.from, piece.until)? {
+            sum.add_record(&row);
+        }
+    }
+    Ok(sum.finish())
+}
+
+/// The same figures from raw views alone: the reference the rollups must agree with.
+pub fn raw_figures_between(conn: &mut DbConnection, site_ids: &[Id], span: Span) -> Result<Figures, DbError> {
+    let mut sum = FiguresSum::default();
+    for view in SiteView::for_sites_between(conn, site_ids, span.from, span.until)? {
+        sum.add_view(&view);
+    }
+    Ok(sum.finish())
+}
+
+#[derive(QueryableByName)]
+struct SiteCounts {
+    #[diesel(sql_type = Text)]
+    site_id: Id,
+    #[diesel(sql_type = BigInt)]
+    checks: i64,
+    #[diesel(sql_type = BigInt)]
+    ups: i64,
+}
+
+/// `(checks, ups)` of every site in `span`, summed by the database (`/metrics` wants every
+/// site at once, and needs no histograms).
+pub fn counts_by_site(
+    conn: &mut DbConnection,
+    span: Span,
+    rolled_until: Option<NaiveDateTime>,
+) -> Result<HashMap<Id, (i64, i64)>, DbError> {
+    let plan = plan(span, rolled_until);
+    let raw = ("site_views", "checked_at", "COUNT(*)", "SUM(CASE WHEN up THEN 1 ELSE 0 END)");
+    let hourly = ("site_rollups_hourly", "hour_start", "SUM(checks)", "SUM(ups)");
+    let daily = ("site_rollups_daily", "day_start", "SUM(checks)", "SUM(ups)");
+    let pieces = plan.raw.iter().map(|p| (raw, p)).chain(plan.hourly.iter().map(|p| (hourly, p)));
+    let mut totals: HashMap<Id, (i64, i64)> = HashMap::new();
+    for ((table, column, checks, ups), piece) in pieces.chain(plan.daily.iter().map(|p| (daily, p))) {
+        let (first, second) = match conn {
+            DbConnection::Sqlite(_) => ("?", "?"),
+            DbConnection::Postgres(_) => ("$1", "$2"),
+        };
+        let sql = format!(
+            "SELECT site_id, CAST({checks} AS BIGINT) AS checks, CAST({ups} AS BIGINT) AS ups FROM {table} \
+             WHERE {column} >= {first} AND {column} < {second} GROUP BY site_id"
+        );
+        let rows: Vec<SiteCounts> = diesel::sql_query(sql)
+            .into_boxed::<MultiBackend>()
+            .bind::<Timestamp, _>(piece.from)
+            .bind::<Timestamp, _>(piece.until)
+            .load(conn)?;
+        for row in rows {
+            let total = totals.entry(row.site_id).or_default();
+            total.0 += row.checks;
+            total.1 += row.ups;
+        }
+    }
+    Ok(totals)
+}
+
+/// Adds up figures; rollup histograms go into a flat array straight from their bytes.
+#[derive(Default)]
+pub(crate) struct FiguresSum {
+    figures: Figures,
+    histogram: HistogramSum,
+}
+
+impl FiguresSum {
+    pub(crate) fn add_view(&mut self, view: &SiteView) {
+        let ms = view.response_ms.max(0) as u32;
+        self.figures.add_check(view.up, view.status_code, view.error.as_deref(), ms);
+    }
+
+    pub(crate) fn add_record<R: RollupRecord>(&mut self, row: &R) {
+        let c = row.columns();
+        let f = &mut self.figures;
+        f.checks += c.checks.max(0) as u64;
+        f.ups += c.ups.max(0) as u64;
+        f.responses += c.responses.max(0) as u64;
+        f.response_ms_sum += c.response_ms_sum.max(0) as u64;
+        let (min, max) = (c.response_ms_min.map(|v| v.max(0) as u32), c.response_ms_max.map(|v| v.max(0) as u32));
+        f.response_ms_min = f.response_ms_min.into_iter().chain(min).min();
+        f.response_ms_max = f.response_ms_max.into_iter().chain(max).max();
+        if let Err(error) = f.outcomes.add_encoded(c.outcomes) {
+            tracing::warn!(site = %row.site_id(), start = %row.start(), %error, "skipped unreadable outcome counts");
+        }
+        if let Err(error) = self.histogram.add_encoded(c.histogram) {
+            tracing::warn!(site = %row.site_id(), start = %row.start(), %error, "skipped an unreadable histogram");
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> Figures {
+        self.histogram.add(&self.figures.histogram);
+        self.figures.histogram = self.histogram.finish();
+        self.figures
+    }
+}
+
+/// How many outages touched `site_ids` in `span`, and for how long at least one of them was down.
+fn outages_between(
+    conn: &mut DbConnection,
+    site_ids: &[Id],
+    span: Span,
+    now: NaiveDateTime,
+) -> Result<(usize, TimeDelta), DbError> {
+    let rows = OutageSite::overlapping(conn, site_ids, span.from, span.until)?;
+    let mut outages: Vec<Id> = rows.iter().map(|(id, _, _)| *id).collect();
+    outages.sort_unstable();
+    outages.dedup();
+    let intervals = rows.iter().map(|&(_, down, up)| Span::new(down.max(span.from), up.unwrap_or(now).min(span.until)));
+    Ok((outages.len(), union_length(intervals)))
+}
+
+/// The total length covered by `spans`, counting overlaps once.
+pub fn union_length(spans: impl Iterator<Item = Span>) -> TimeDelta {
+    let mut spans: Vec<Span> = spans.filter(|s| !s.is_empty()).collect();
+    spans.sort_by_key(|s| s.from);
+    let mut total = TimeDelta::zero();
+    let mut current: Option<Span> = None;
+    for span in spans {
+        current = match current {
+            Some(c) if span.from <= c.until => Some(Span::new(c.from, c.until.max(span.until))),
+            Some(c) => {
+                total += c.length();
+                Some(span)
+            }
+            None => Some(span),
+        };
+    }
+    total + current.map_or(TimeDelta::zero(), |c| c.length())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(h: u32, m: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap().and_hms_opt(h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn overlapping_downtime_counts_once() {
+        let spans = [Span::new(at(1, 0), at(2, 0)), Span::new(at(1, 30), at(3, 0)), Span::new(at(5, 0), at(5, 10))];
+        assert_eq!(union_length(spans.into_iter()), TimeDelta::minutes(130));
+        assert_eq!(union_length(std::iter::empty()), TimeDelta::zero());
+        assert_eq!(union_length([Span::new(at(2, 0), at(1, 0))].into_iter()), TimeDelta::zero());
+    }
+}
