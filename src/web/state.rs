@@ -8,12 +8,14 @@ use chrono_tz::Tz;
 
 use super::dashboard::DashboardCache;
 use super::error::WebError;
+use super::metrics::WindowMetrics;
 use crate::db::{Db, DbConnection};
 
 pub struct AppState {
     pub db: Db,
     pub time_zone: Tz,
     pub dashboard: DashboardCache,
+    pub window_metrics: WindowMetrics,
     /// Bumped by every change made through the web app; part of the dashboard cache key.
     generation: AtomicU64,
     /// An argon2 hash checked when a login names no user, so both cases take as long.
@@ -22,7 +24,14 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, time_zone: Tz, dummy_hash: String) -> AppState {
-        AppState { db, time_zone, dashboard: DashboardCache::default(), generation: AtomicU64::new(0), dummy_hash }
+        AppState {
+            db,
+            time_zone,
+            dashboard: DashboardCache::default(),
+            window_metrics: WindowMetrics::default(),
+            generation: AtomicU64::new(0),
+            dummy_hash,
+        }
     }
 
     pub fn generation(&self) -> u64 {

@@ -10,6 +10,7 @@ mod fixtures;
 mod metrics;
 mod pages;
 mod pagination;
+mod stats;
 
 use std::sync::mpsc;
 use std::thread::JoinHandle;

@@ -11,7 +11,9 @@ use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use crate::json::{GroupJson, OutageJson, OutageSiteJson, SiteJson, ViewJson};
+use crate::json::{
+    GroupJson, OutageJson, OutageSiteJson, ResponseTimesJson, SiteJson, StatsJson, ViewJson, WindowStatsJson,
+};
 
 /// Every error answers `{"error": "..."}`.
 #[derive(Serialize, ToSchema)]
@@ -50,6 +52,8 @@ impl Modify for BearerAuth {
         sites::views,
         outages::list,
         outages::read,
+        crate::web::pages::history::site_stats,
+        crate::web::pages::history::group_stats,
     ),
     components(schemas(
         ErrorJson,
@@ -58,6 +62,9 @@ impl Modify for BearerAuth {
         ViewJson,
         OutageJson,
         OutageSiteJson,
+        StatsJson,
+        WindowStatsJson,
+        ResponseTimesJson,
         token::Credentials,
         token::TokenJson,
         groups::NewGroup,

@@ -23,7 +23,7 @@ use super::state::AppState;
 use crate::db::Id;
 use crate::db::models::check_run::CheckRun;
 
-pub use render::{SiteRow, site_rows};
+pub use render::{SiteRow, label, site_rows};
 pub use summary::{SiteSummary, Summary};
 
 /// A copy older than this is rebuilt in the background.

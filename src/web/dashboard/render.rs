@@ -193,7 +193,7 @@ pub fn json(summary: &Summary) -> Result<Vec<u8>, WebError> {
 }
 
 /// A label value with `\`, `"` and line breaks escaped as the text format requires.
-fn label(value: &str) -> String {
+pub fn label(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 

@@ -1,22 +1,27 @@
-//! The response-time chart of a site's last 24 hours, drawn on the server as SVG numbers so the
-//! page needs no script: a line for answered checks, red ticks for failed ones.
+//! Response-time charts drawn on the server as SVG numbers, so the page needs no script: per
+//! hour (or day), a band from the median to the 99th percentile, lines for the median and the
+//! 95th percentile, and red ticks under periods with failed checks.
 
 use chrono::NaiveDateTime;
 
-use crate::db::models::site_view::SiteView;
+use crate::history::series::{Point, Step};
 
 pub const WIDTH: f64 = 720.0;
 pub const HEIGHT: f64 = 180.0;
 const TOP: f64 = 10.0;
 
 pub struct Chart {
-    /// `x,y` pairs of the response-time line.
-    pub line: String,
-    /// x positions of failed checks.
+    /// `x,y` pairs of the area between p50 and p99 (a closed polygon), one per unbroken run.
+    pub bands: Vec<String>,
+    /// `x,y` pairs of the median and 95th-percentile lines, one per unbroken run.
+    pub p50: Vec<String>,
+    pub p95: Vec<String>,
+    /// x positions of periods with at least one failed check.
     pub downs: Vec<String>,
-    /// The top of the scale, e.g. "850 ms".
+    /// The top of the scale, e.g. "1000 ms".
     pub max_label: String,
-    pub checks: usize,
+    pub periods: usize,
+    pub checks: u64,
 }
 
 /// Rounds a maximum up to a tidy scale value (1, 2 or 5 times a power of ten).
@@ -25,30 +30,66 @@ fn tidy(max: f64) -> f64 {
     [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * magnitude).find(|v| *v >= max).unwrap_or(max)
 }
 
-pub fn draw(views: &[SiteView], from: NaiveDateTime, until: NaiveDateTime) -> Chart {
+struct Sample {
+    x: f64,
+    p50: f64,
+    p95: f64,
+    p99: f64,
+}
+
+pub fn draw(points: &[Point], from: NaiveDateTime, until: NaiveDateTime, step: Step) -> Chart {
     let span = (until - from).num_seconds().max(1) as f64;
-    let x = |t: NaiveDateTime| ((t - from).num_seconds() as f64 / span * WIDTH).clamp(0.0, WIDTH);
-    let answered: Vec<&SiteView> = views.iter().filter(|v| v.status_code.is_some()).collect();
-    let scale = tidy(answered.iter().map(|v| f64::from(v.response_ms)).fold(0.0, f64::max));
-    let line = answered
+    // Each period is drawn at its middle.
+    let x = |t: NaiveDateTime| {
+        let middle = t + step.length() / 2;
+        ((middle - from).num_seconds() as f64 / span * WIDTH).clamp(0.0, WIDTH)
+    };
+    let samples: Vec<(NaiveDateTime, Sample)> = points
         .iter()
-        .map(|v| {
-            let y = HEIGHT - f64::from(v.response_ms) / scale * (HEIGHT - TOP);
-            format!("{:.1},{:.1}", x(v.checked_at), y)
+        .filter_map(|(start, f)| {
+            let q = |p| f.histogram.quantile(p);
+            Some((*start, Sample { x: x(*start), p50: q(0.50)?, p95: q(0.95)?, p99: q(0.99)? }))
         })
-        .collect::<Vec<_>>()
-        .join(" ");
+        .collect();
+    let scale = tidy(samples.iter().map(|(_, s)| s.p99).fold(0.0, f64::max));
+    let y = |ms: f64| HEIGHT - ms / scale * (HEIGHT - TOP);
+    let pair = |x: f64, ms: f64| format!("{x:.1},{:.1}", y(ms));
+
+    let mut runs: Vec<Vec<&Sample>> = Vec::new();
+    let mut previous: Option<NaiveDateTime> = None;
+    for (start, sample) in &samples {
+        match (previous, runs.last_mut()) {
+            (Some(p), Some(run)) if *start - p == step.length() => run.push(sample),
+            _ => runs.push(vec![sample]),
+        }
+        previous = Some(*start);
+    }
+    let line = |run: &[&Sample], pick: fn(&Sample) -> f64| {
+        run.iter().map(|s| pair(s.x, pick(s))).collect::<Vec<_>>().join(" ")
+    };
     Chart {
-        line,
-        downs: views.iter().filter(|v| !v.up).map(|v| format!("{:.1}", x(v.checked_at))).collect(),
+        bands: runs
+            .iter()
+            .map(|run| {
+                let upper = run.iter().map(|s| pair(s.x, s.p99));
+                let lower = run.iter().rev().map(|s| pair(s.x, s.p50));
+                upper.chain(lower).collect::<Vec<_>>().join(" ")
+            })
+            .collect(),
+        p50: runs.iter().map(|run| line(run, |s| s.p50)).collect(),
+        p95: runs.iter().map(|run| line(run, |s| s.p95)).collect(),
+        downs: points.iter().filter(|(_, f)| f.ups < f.checks).map(|(start, _)| format!("{:.1}", x(*start))).collect(),
         max_label: format!("{scale} ms"),
-        checks: views.len(),
+        periods: points.len(),
+        checks: points.iter().map(|(_, f)| f.checks).sum(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::rollup::Figures;
+    use chrono::{NaiveDate, TimeDelta};
 
     #[test]
     fn scales_are_tidy() {
@@ -56,5 +97,26 @@ mod tests {
         assert_eq!(tidy(120.0), 200.0);
         assert_eq!(tidy(0.0), 1.0);
         assert_eq!(tidy(4.0), 5.0);
+    }
+
+    #[test]
+    fn gaps_split_the_lines_and_failures_get_ticks() {
+        let from = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap().and_hms_opt(12, 0, 0).unwrap();
+        let figures = |ms: u32, up: bool| {
+            let mut f = Figures::default();
+            f.add_check(up, Some(if up { 200 } else { 500 }), None, ms);
+            f
+        };
+        let points = vec![
+            (from, figures(100, true)),
+            (from + TimeDelta::hours(1), figures(300, false)),
+            (from + TimeDelta::hours(5), figures(800, true)),
+        ];
+        let chart = draw(&points, from, from + TimeDelta::hours(24), Step::Hour);
+        assert_eq!(chart.p50.len(), 2, "the missing hours break the line");
+        assert_eq!(chart.bands.len(), 2);
+        assert_eq!(chart.downs.len(), 1);
+        assert_eq!(chart.max_label, "1000 ms");
+        assert_eq!((chart.periods, chart.checks), (3, 3));
     }
 }

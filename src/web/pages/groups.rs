@@ -3,6 +3,7 @@
 use actix_web::web;
 use askama::Template;
 
+use super::history::{self, History};
 use crate::db::models::group::Group;
 use crate::db::models::site::Site;
 use crate::json::{GroupRef, GroupSitesJson, SiteJson};
@@ -19,6 +20,7 @@ pub struct GroupPage {
     slug: String,
     description: String,
     rows: Vec<SiteRow>,
+    history: History,
 }
 
 pub async fn page(state: web::Data<AppState>, chrome: Chrome, slug: web::Path<String>) -> Result<GroupPage, WebError> {
@@ -29,8 +31,16 @@ pub async fn page(state: web::Data<AppState>, chrome: Chrome, slug: web::Path<St
         .iter()
         .find(|g| g.group.slug == slug.as_str())
         .ok_or_else(|| WebError::NotFound(format!("there is no group `{slug}`")))?;
+    let (group_id, now) = (group.group.id, summary.now);
+    let history = state
+        .run(move |conn| {
+            let sites = Site::in_group(conn, group_id)?;
+            history::load(conn, &sites, now, None)
+        })
+        .await?;
     Ok(GroupPage {
         chrome,
+        history,
         name: group.group.name.clone(),
         slug: group.group.slug.clone(),
         description: group.group.description.clone(),

@@ -2,5 +2,6 @@
 
 pub mod chart;
 pub mod groups;
+pub mod history;
 pub mod outages;
 pub mod sites;

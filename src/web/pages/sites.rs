@@ -3,14 +3,12 @@
 
 use actix_web::web;
 use askama::Template;
-use chrono::TimeDelta;
 
-use super::chart::{self, Chart};
+use super::chart;
+use super::history::{self, CHART_RANGES, ChartQuery, History};
 use crate::db::models::group::Group;
-use crate::db::models::rollup::HourlyRollup;
 use crate::db::models::site::Site;
 use crate::db::models::site_view::SiteView;
-use crate::domain::rollup::{Figures, hour_start};
 use crate::domain::status::{ErrorKind, Status};
 use crate::domain::time::now_utc;
 use crate::json::{Page, ViewJson};
@@ -18,7 +16,7 @@ use crate::web::error::WebError;
 use crate::web::filters;
 use crate::web::paging::{PageQuery, Pager, Paging};
 use crate::web::state::AppState;
-use crate::web::view::{Chrome, ago, local, millis, percent};
+use crate::web::view::{Chrome, ago, local, millis};
 
 /// Views per page when the query does not say (SPEC §6).
 pub const VIEWS_PER_PAGE: u32 = 10;
@@ -44,10 +42,8 @@ pub struct SitePage {
     checked: String,
     last_result: String,
     failures: i32,
-    uptime: String,
-    mean: String,
-    p95: String,
-    chart: Chart,
+    history: History,
+    ranges: [&'static str; 4],
     chart_width: f64,
     chart_height: f64,
     views: Vec<ViewRow>,
@@ -68,8 +64,10 @@ pub async fn page(
     chrome: Chrome,
     slug: web::Path<String>,
     query: web::Query<PageQuery>,
+    chart_query: web::Query<ChartQuery>,
 ) -> Result<SitePage, WebError> {
     let paging = Paging::parse(&query, VIEWS_PER_PAGE)?;
+    let chart_query = chart_query.into_inner();
     let slug = slug.into_inner();
     let tz = state.time_zone;
     state
@@ -78,12 +76,7 @@ pub async fn page(
             let group = Group::find(conn, site.group_id)?
                 .ok_or_else(|| WebError::NotFound("the site's group no longer exists".into()))?;
             let now = now_utc();
-            let from = now - TimeDelta::hours(24);
-            let recent = SiteView::for_site_since(conn, site.id, from)?;
-            let mut figures = Figures::default();
-            for row in HourlyRollup::for_site(conn, site.id, hour_start(from), now + TimeDelta::hours(1))? {
-                figures.merge(&row.figures());
-            }
+            let history = history::load(conn, std::slice::from_ref(&site), now, Some(&chart_query))?;
             let views = SiteView::page_for_site(conn, site.id, paging.offset(), paging.limit())?;
             let total = site.view_count;
             Ok(SitePage {
@@ -102,10 +95,8 @@ pub async fn page(
                     None => "–".to_owned(),
                 },
                 failures: site.consecutive_failures,
-                uptime: percent(figures.availability()),
-                mean: figures.mean_response_ms().map_or_else(|| "–".to_owned(), |m| format!("{m:.0} ms")),
-                p95: figures.histogram.quantile(0.95).map_or_else(|| "–".to_owned(), |m| format!("{m:.0} ms")),
-                chart: chart::draw(&recent, from, now),
+                history,
+                ranges: CHART_RANGES,
                 chart_width: chart::WIDTH,
                 chart_height: chart::HEIGHT,
                 views: views
