@@ -127,12 +127,7 @@ fn roll_up_unsummed_hours(conn: &mut DbConnection, until: NaiveDateTime) -> Resu
     for view in SiteView::for_sites_between(conn, &missing_sites, first, last)? {
         let key = (view.site_id, hour_start(view.checked_at));
         if missing.contains(&key) {
-            sums.entry(key).or_default().add_check(
-                view.up,
-                view.status_code,
-                view.error.as_deref(),
-                view.response_ms.max(0) as u32,
-            );
+            view.add_to(sums.entry(key).or_default());
         }
     }
     let rows: Vec<HourlyRollup> =

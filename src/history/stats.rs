@@ -175,8 +175,7 @@ pub(crate) struct FiguresSum {
 
 impl FiguresSum {
     pub(crate) fn add_view(&mut self, view: &SiteView) {
-        let ms = view.response_ms.max(0) as u32;
-        self.figures.add_check(view.up, view.status_code, view.error.as_deref(), ms);
+        view.add_to(&mut self.figures);
     }
 
     pub(crate) fn add_record<R: RollupRecord>(&mut self, row: &R) {

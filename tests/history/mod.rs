@@ -99,7 +99,7 @@ pub fn import_views(conn: &mut DbConnection, views: &[SiteView]) {
 pub fn expected_figures(views: &[SiteView], site_ids: &[Id], span: Span) -> Figures {
     let mut figures = Figures::default();
     for v in views.iter().filter(|v| counted(v, site_ids, span)) {
-        figures.add_check(v.up, v.status_code, v.error.as_deref(), v.response_ms.max(0) as u32);
+        v.add_to(&mut figures);
     }
     figures
 }

@@ -25,12 +25,7 @@ use crate::harness::sw;
 fn sums_by(views: &[SiteView], start_of: fn(NaiveDateTime) -> NaiveDateTime) -> BTreeMap<(Id, NaiveDateTime), Figures> {
     let mut sums: BTreeMap<(Id, NaiveDateTime), Figures> = BTreeMap::new();
     for v in views {
-        sums.entry((v.site_id, start_of(v.checked_at))).or_default().add_check(
-            v.up,
-            v.status_code,
-            v.error.as_deref(),
-            v.response_ms.max(0) as u32,
-        );
+        v.add_to(sums.entry((v.site_id, start_of(v.checked_at))).or_default());
     }
     sums
 }

@@ -1,19 +1,27 @@
 use chrono::TimeDelta;
 use sitewatch::db::models::check_run::RunState;
 
-use super::{add_user, client, fixtures, sign_in, spawn, text};
+use super::{TestApp, add_user, client, fixtures, sign_in, spawn, text};
 use crate::both_backends;
+use crate::harness::TestDb;
+
+/// A group "Web" with "Shop" (120 checks a minute apart ending a minute ago, every 4th timed
+/// out) and "Blog" (60 checks, all up), and a user "alice".
+fn shop_and_blog(db: &TestDb) -> (TestApp, chrono::NaiveDateTime, sitewatch::db::models::site::Site) {
+    let app = spawn(db);
+    add_user(&app.db, "alice");
+    let now = fixtures::now();
+    let web = fixtures::group(&app.db, "Web", "web");
+    let shop = fixtures::site(&app.db, &web, "Shop", "https://shop.example.com/");
+    let blog = fixtures::site(&app.db, &web, "Blog", "https://blog.example.com/");
+    fixtures::checks(&app.db, &shop, now - TimeDelta::minutes(1), 120, 4);
+    fixtures::checks(&app.db, &blog, now - TimeDelta::minutes(1), 60, 0);
+    (app, now, shop)
+}
 
 both_backends! {
     fn site_and_group_pages_show_windows_the_uptime_bar_and_the_percentile_chart(db) {
-        let app = spawn(db);
-        add_user(&app.db, "alice");
-        let now = fixtures::now();
-        let web = fixtures::group(&app.db, "Web", "web");
-        let shop = fixtures::site(&app.db, &web, "Shop", "https://shop.example.com/");
-        let blog = fixtures::site(&app.db, &web, "Blog", "https://blog.example.com/");
-        fixtures::checks(&app.db, &shop, now - TimeDelta::minutes(1), 120, 4);
-        fixtures::checks(&app.db, &blog, now - TimeDelta::minutes(1), 60, 0);
+        let (app, now, _) = shop_and_blog(db);
         fixtures::round(&app.db, now, RunState::Done);
         let c = client();
         sign_in(&app, &c, "alice");
@@ -45,14 +53,7 @@ both_backends! {
     }
 
     fn stats_json_for_a_site_and_a_group(db) {
-        let app = spawn(db);
-        add_user(&app.db, "alice");
-        let now = fixtures::now();
-        let web = fixtures::group(&app.db, "Web", "web");
-        let shop = fixtures::site(&app.db, &web, "Shop", "https://shop.example.com/");
-        let blog = fixtures::site(&app.db, &web, "Blog", "https://blog.example.com/");
-        fixtures::checks(&app.db, &shop, now - TimeDelta::minutes(1), 120, 4);
-        fixtures::checks(&app.db, &blog, now - TimeDelta::minutes(1), 60, 0);
+        let (app, now, shop) = shop_and_blog(db);
         fixtures::outage(&app.db, &[&shop], now - TimeDelta::minutes(30), Some(now - TimeDelta::minutes(20)));
         let c = client();
         assert_eq!(c.get(app.url("/sites/shop/stats.json")).send().unwrap().status(), 401);

@@ -213,12 +213,7 @@ impl HourlyRollup {
     pub fn add_views(conn: &mut DbConnection, views: &[SiteView]) -> QueryResult<usize> {
         let mut touched: HashMap<(Id, NaiveDateTime), Figures> = HashMap::new();
         for view in views {
-            touched.entry((view.site_id, hour_start(view.checked_at))).or_default().add_check(
-                view.up,
-                view.status_code,
-                view.error.as_deref(),
-                view.response_ms.max(0) as u32,
-            );
+            view.add_to(touched.entry((view.site_id, hour_start(view.checked_at))).or_default());
         }
         let hours: Vec<NaiveDateTime> = sorted_unique(touched.keys().map(|(_, h)| *h));
         let site_ids: Vec<Id> = sorted_unique(touched.keys().map(|(s, _)| *s));

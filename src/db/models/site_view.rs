@@ -7,6 +7,7 @@ use crate::db::connection::on_each_backend;
 use crate::db::schema::site_views;
 use crate::db::unnest;
 use crate::db::{DbConnection, Id};
+use crate::domain::rollup::Figures;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = site_views)]
@@ -26,6 +27,11 @@ const SITE_CHUNK: usize = 5_000;
 const INSERT_CHUNK: usize = 1_000;
 
 impl SiteView {
+    /// Counts this check in `figures`.
+    pub fn add_to(&self, figures: &mut Figures) {
+        figures.add_check(self.up, self.status_code, self.error.as_deref(), self.response_ms.max(0) as u32);
+    }
+
     /// Stores views with multi-row INSERTs; call inside the round's transaction. Rows go in in
     /// site order, so the triggers counting views lock site rows in the same order as a purge.
     pub fn insert_all(conn: &mut DbConnection, views: &[SiteView]) -> QueryResult<usize> {
