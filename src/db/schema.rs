@@ -75,6 +75,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    site_rollups_monthly (site_id, month_start) {
+        site_id -> Text,
+        month_start -> Timestamp,
+        checks -> Integer,
+        ups -> Integer,
+        responses -> Integer,
+        response_ms_sum -> BigInt,
+        response_ms_min -> Nullable<Integer>,
+        response_ms_max -> Nullable<Integer>,
+        histogram -> Binary,
+        outcomes -> Text,
+    }
+}
+
+diesel::table! {
     outages (id) {
         id -> Text,
         started_at -> Timestamp,
@@ -192,6 +207,7 @@ diesel::joinable!(sites -> groups (group_id));
 diesel::joinable!(site_views -> sites (site_id));
 diesel::joinable!(site_rollups_hourly -> sites (site_id));
 diesel::joinable!(site_rollups_daily -> sites (site_id));
+diesel::joinable!(site_rollups_monthly -> sites (site_id));
 diesel::joinable!(outage_sites -> outages (outage_id));
 diesel::joinable!(outage_sites -> sites (site_id));
 diesel::joinable!(api_tokens -> users (user_id));
@@ -204,6 +220,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     site_views,
     site_rollups_hourly,
     site_rollups_daily,
+    site_rollups_monthly,
     outages,
     outage_sites,
     recipients,

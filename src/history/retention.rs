@@ -1,14 +1,15 @@
 //! Retention (`[retention]`): raw views go after `raw_days`, hourly rollups after
-//! `hourly_days`, daily rollups after `daily_days` (never, by default). Nothing is purged
-//! before it is summed: a view whose hour has no rollup row (stored by an older version, or
-//! imported) gets one first, and hourly rows go only once their day is in the daily table.
+//! `hourly_days`, daily rollups after `daily_days` (never, by default); monthly rollups stay.
+//! Nothing is purged before it is summed: a view whose hour has no rollup row (stored by an
+//! older version, or imported) gets one first, hourly rows go only once their day is in the
+//! daily table, and daily rows only once their month is in the monthly table.
 //! Deletes run in small transactions, so rounds and the web app never wait long.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDateTime, TimeDelta};
 
-use super::daily::{self, day_start, roll_up_day, roll_up_finished_days};
+use super::daily::{self, day_start, roll_up_again, roll_up_finished_days};
 use crate::db::models::app_setting;
 use crate::db::models::rollup::{DailyRollup, HourlyRollup, RollupRecord};
 use crate::db::models::site_view::SiteView;
@@ -66,7 +67,8 @@ pub fn apply(conn: &mut DbConnection, retention: &RetentionSettings, now: NaiveD
     let mut purged = purge_views(conn, now - days(retention.raw_days))?;
     purged.hourly = purge_hourly(conn, now - days(retention.hourly_days))?;
     if retention.daily_days > 0 {
-        let cutoff = day_start(now - days(retention.daily_days));
+        let months_until = daily::rolled_until(conn)?.months_until;
+        let cutoff = day_start(now - days(retention.daily_days)).min(months_until.unwrap_or(NaiveDateTime::MIN));
         purged.daily = write_transaction(conn, |c| DailyRollup::delete_before(c, cutoff))?;
     }
     tracing::info!(
@@ -133,12 +135,12 @@ fn roll_up_unsummed_hours(conn: &mut DbConnection, until: NaiveDateTime) -> Resu
     let rows: Vec<HourlyRollup> =
         sums.iter().map(|((site, hour), figures)| HourlyRollup::from_figures(*site, *hour, figures)).collect();
     HourlyRollup::upsert_all(conn, &rows)?;
-    let rolled_until = daily::rolled_until(conn)?;
+    let rolled = daily::rolled_until(conn)?;
     let mut days: Vec<NaiveDateTime> = sums.keys().map(|(_, hour)| day_start(*hour)).collect();
     days.sort_unstable();
     days.dedup();
-    for day in days.into_iter().filter(|d| rolled_until.is_some_and(|r| *d < r)) {
-        roll_up_day(conn, day)?;
+    for day in days {
+        roll_up_again(conn, day, rolled)?;
     }
     tracing::info!(hours = rows.len(), "summed hours that had views but no rollup before purging them");
     Ok(rows.len())
@@ -147,9 +149,9 @@ fn roll_up_unsummed_hours(conn: &mut DbConnection, until: NaiveDateTime) -> Resu
 /// Deletes hourly rows before `cutoff`, a day per transaction, but only days already summed
 /// into the daily table.
 fn purge_hourly(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Result<usize, DbError> {
-    let Some(rolled_until) = daily::rolled_until(conn)? else { return Ok(0) };
+    let Some(rolled_until) = daily::rolled_until(conn)?.days_until else { return Ok(0) };
     let limit = hour_start(cutoff).min(rolled_until);
-    let Some(oldest) = HourlyRollup::oldest_hour(conn)? else { return Ok(0) };
+    let Some(oldest) = HourlyRollup::oldest_start(conn)? else { return Ok(0) };
     let mut deleted = 0;
     let mut through = day_start(oldest) + TimeDelta::days(1);
     loop {

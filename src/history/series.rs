@@ -10,6 +10,7 @@ use super::stats::FiguresSum;
 use crate::db::models::rollup::{DailyRollup, HourlyRollup, RollupRecord};
 use crate::db::{DbConnection, DbError, Id};
 use crate::domain::rollup::{Figures, hour_start};
+use crate::domain::window::Rolled;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -37,7 +38,7 @@ impl Step {
 pub type Point = (NaiveDateTime, Figures);
 
 /// The figures of `site_ids` per period for the periods starting in `from..until` (both
-/// rounded down to the step), oldest first. Days before `rolled_until` come from daily rows,
+/// rounded down to the step), oldest first. Days before `rolled.days_until` come from daily rows,
 /// later ones are summed from their hours.
 pub fn series(
     conn: &mut DbConnection,
@@ -45,13 +46,13 @@ pub fn series(
     from: NaiveDateTime,
     until: NaiveDateTime,
     step: Step,
-    rolled_until: Option<NaiveDateTime>,
+    rolled: Rolled,
 ) -> Result<Vec<Point>, DbError> {
     let (from, until) = (step.start_of(from), step.start_of(until) + step.length());
     let mut sums: BTreeMap<NaiveDateTime, FiguresSum> = BTreeMap::new();
     let hourly_from = match step {
         Step::Hour => from,
-        Step::Day => rolled_until.map_or(from, |r| r.clamp(from, until)),
+        Step::Day => rolled.days_until.map_or(from, |r| r.clamp(from, until)),
     };
     if hourly_from > from {
         for row in DailyRollup::for_sites(conn, site_ids, from, hourly_from)? {

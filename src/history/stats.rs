@@ -12,13 +12,13 @@ use diesel::{QueryableByName, RunQueryDsl};
 
 use super::daily;
 use crate::db::models::outage::OutageSite;
-use crate::db::models::rollup::{DailyRollup, HourlyRollup, RollupRecord};
+use crate::db::models::rollup::{DailyRollup, HourlyRollup, MonthlyRollup, RollupRecord};
 use crate::db::models::site::Site;
 use crate::db::models::site_view::SiteView;
 use crate::db::{DbConnection, DbError, Id, MultiBackend};
 use crate::domain::histogram::HistogramSum;
 use crate::domain::rollup::Figures;
-use crate::domain::window::{Span, Window, plan};
+use crate::domain::window::{Rolled, Span, Window, plan};
 
 /// One window's figures.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,10 +53,10 @@ impl Stats {
 /// The stats of `sites` (one, or a group's) for every window ending at `now`.
 pub fn for_sites(conn: &mut DbConnection, sites: &[Site], now: NaiveDateTime) -> Result<Stats, DbError> {
     let ids: Vec<Id> = sites.iter().map(|s| s.id).collect();
-    let rolled_until = daily::rolled_until(conn)?;
+    let rolled = daily::rolled_until(conn)?;
     let mut windows = Vec::with_capacity(Window::ALL.len());
     for window in Window::ALL {
-        windows.push(window_stats(conn, &ids, window, now, rolled_until)?);
+        windows.push(window_stats(conn, &ids, window, now, rolled)?);
     }
     Ok(Stats {
         now,
@@ -76,10 +76,10 @@ pub fn window_stats(
     site_ids: &[Id],
     window: Window,
     now: NaiveDateTime,
-    rolled_until: Option<NaiveDateTime>,
+    rolled: Rolled,
 ) -> Result<WindowStats, DbError> {
     let span = window.span(now);
-    let figures = figures_between(conn, site_ids, span, rolled_until)?;
+    let figures = figures_between(conn, site_ids, span, rolled)?;
     let (outages, downtime) = outages_between(conn, site_ids, span, now)?;
     Ok(WindowStats { window, span, figures, outages, downtime })
 }
@@ -89,9 +89,9 @@ pub fn figures_between(
     conn: &mut DbConnection,
     site_ids: &[Id],
     span: Span,
-    rolled_until: Option<NaiveDateTime>,
+    rolled: Rolled,
 ) -> Result<Figures, DbError> {
-    let plan = plan(span, rolled_until);
+    let plan = plan(span, rolled);
     let mut sum = FiguresSum::default();
     for piece in &plan.raw {
         for view in SiteView::for_sites_between(conn, site_ids, piece.from, piece.until)? {
@@ -103,8 +103,13 @@ pub fn figures_between(
             sum.add_record(&row);
         }
     }
-    if let Some(piece) = plan.daily {
+    for piece in &plan.daily {
         for row in DailyRollup::for_sites(conn, site_ids, piece.from, piece.until)? {
+            sum.add_record(&row);
+        }
+    }
+    if let Some(piece) = plan.monthly {
+        for row in MonthlyRollup::for_sites(conn, site_ids, piece.from, piece.until)? {
             sum.add_record(&row);
         }
     }
@@ -132,18 +137,18 @@ struct SiteCounts {
 
 /// `(checks, ups)` of every site in `span`, summed by the database (`/metrics` wants every
 /// site at once, and needs no histograms).
-pub fn counts_by_site(
-    conn: &mut DbConnection,
-    span: Span,
-    rolled_until: Option<NaiveDateTime>,
-) -> Result<HashMap<Id, (i64, i64)>, DbError> {
-    let plan = plan(span, rolled_until);
+pub fn counts_by_site(conn: &mut DbConnection, span: Span, rolled: Rolled) -> Result<HashMap<Id, (i64, i64)>, DbError> {
+    let plan = plan(span, rolled);
     let raw = ("site_views", "checked_at", "COUNT(*)", "SUM(CASE WHEN up THEN 1 ELSE 0 END)");
     let hourly = ("site_rollups_hourly", "hour_start", "SUM(checks)", "SUM(ups)");
     let daily = ("site_rollups_daily", "day_start", "SUM(checks)", "SUM(ups)");
-    let pieces = plan.raw.iter().map(|p| (raw, p)).chain(plan.hourly.iter().map(|p| (hourly, p)));
+    let monthly = ("site_rollups_monthly", "month_start", "SUM(checks)", "SUM(ups)");
+    let pieces = (plan.raw.iter().map(|p| (raw, p)))
+        .chain(plan.hourly.iter().map(|p| (hourly, p)))
+        .chain(plan.daily.iter().map(|p| (daily, p)))
+        .chain(plan.monthly.iter().map(|p| (monthly, p)));
     let mut totals: HashMap<Id, (i64, i64)> = HashMap::new();
-    for ((table, column, checks, ups), piece) in pieces.chain(plan.daily.iter().map(|p| (daily, p))) {
+    for ((table, column, checks, ups), piece) in pieces {
         let (first, second) = match conn {
             DbConnection::Sqlite(_) => ("?", "?"),
             DbConnection::Postgres(_) => ("$1", "$2"),

@@ -3,7 +3,7 @@
 //! are answered from rollups alone.
 
 use chrono::TimeDelta;
-use sitewatch::db::models::rollup::{DailyRollup, HourlyRollup};
+use sitewatch::db::models::rollup::{DailyRollup, HourlyRollup, MonthlyRollup};
 use sitewatch::db::models::site_view::SiteView;
 use sitewatch::domain::window::{Span, Window, plan};
 use sitewatch::history::daily::{roll_up_finished_days, rolled_until};
@@ -42,7 +42,7 @@ both_backends! {
         write_rounds(&mut conn, &views, 3);
         roll_up_finished_days(&mut conn, now).unwrap();
         let rolled = rolled_until(&mut conn).unwrap();
-        assert_eq!(rolled, Some(at(2026, 3, 10, 0, 0, 0)));
+        assert_eq!(rolled.days_until, Some(at(2026, 3, 10, 0, 0, 0)));
 
         for (span, checks) in [(ten, 3), (day, 6), (week, 9)] {
             let composite = figures_between(&mut conn, &[site], span, rolled).unwrap();
@@ -53,7 +53,7 @@ both_backends! {
         // The week reads its first partial hour from views, whole days from daily rows.
         let week_plan = plan(week, rolled);
         assert_eq!(week_plan.raw[0], Span::new(week.from, at(2026, 3, 3, 11, 0, 0)));
-        assert_eq!(week_plan.daily, Some(Span::new(at(2026, 3, 4, 0, 0, 0), at(2026, 3, 10, 0, 0, 0))));
+        assert_eq!(week_plan.daily, vec![Span::new(at(2026, 3, 4, 0, 0, 0), at(2026, 3, 10, 0, 0, 0))]);
 
         // The same edges on whole hours and whole days, read from hourly and daily rows.
         for (span, checks) in [
@@ -153,5 +153,33 @@ both_backends! {
         for (span, figures) in day_windows.iter().zip(&before[3..5]) {
             assert_eq!(&figures_between(&mut conn, &sites, *span, rolled).unwrap(), figures, "{span:?}");
         }
+    }
+
+    fn whole_months_come_from_monthly_rows_and_match_the_views(db) {
+        let handle = db.open();
+        let mut conn = handle.conn().unwrap();
+        let sites: Vec<_> = add_sites(&mut conn, 2).iter().map(|s| s.id).collect();
+        let views = regular_checks(&sites, at(2026, 1, 20, 0, 3, 0), at(2026, 4, 10, 9, 30, 0), TimeDelta::minutes(47));
+        write_rounds(&mut conn, &views, 6);
+        let now = at(2026, 4, 10, 9, 30, 0);
+        roll_up_finished_days(&mut conn, now).unwrap();
+        let rolled = rolled_until(&mut conn).unwrap();
+        assert_eq!((rolled.days_until, rolled.months_until), (Some(at(2026, 4, 10, 0, 0, 0)), Some(at(2026, 4, 1, 0, 0, 0))));
+        assert_eq!(MonthlyRollup::count(&mut conn).unwrap(), 2 * 3, "January to March for two sites");
+
+        let year = Window::Year.span(now);
+        let p = plan(year, rolled);
+        assert_eq!(p.monthly, Some(Span::new(at(2025, 5, 1, 0, 0, 0), at(2026, 4, 1, 0, 0, 0))));
+        for span in [year, Window::Month.span(now), Span::new(at(2026, 1, 25, 13, 17, 5), at(2026, 3, 31, 23, 59, 59))] {
+            let composite = figures_between(&mut conn, &sites, span, rolled).unwrap();
+            assert!(composite.checks > 0);
+            assert_eq!(composite, expected_figures(&views, &sites, span), "{span:?}");
+            assert_eq!(composite, raw_figures_between(&mut conn, &sites, span).unwrap(), "{span:?}");
+        }
+        // With the daily rows of whole months gone, the year still adds up from monthly rows.
+        DailyRollup::delete_before(&mut conn, at(2026, 4, 1, 0, 0, 0)).unwrap();
+        let composite = figures_between(&mut conn, &sites, year, rolled).unwrap();
+        let expected = expected_figures(&views, &sites, Span::new(at(2026, 1, 1, 0, 0, 0), now));
+        assert_eq!(composite, expected);
     }
 }

@@ -123,7 +123,7 @@ fn check_case(conn: &mut DbConnection, start: NaiveDateTime, h: &History) -> Res
     write_rounds(conn, &views, h.rounds);
     roll_up_finished_days(conn, start + TimeDelta::microseconds(h.rolled_at)).unwrap();
     let rolled = rolled_until(conn).unwrap();
-    prop_assert!(rolled.is_some(), "rolling up leaves a mark");
+    prop_assert!(rolled.days_until.is_some() && rolled.months_until.is_some(), "rolling up leaves marks");
 
     let queried: Vec<Id> = sites[..h.queried].iter().map(|s| s.id).collect();
     let offset = |us: i64| start + TimeDelta::microseconds(us);

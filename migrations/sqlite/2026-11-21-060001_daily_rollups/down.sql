@@ -1,1 +1,2 @@
+DROP TABLE site_rollups_monthly;
 DROP TABLE site_rollups_daily;

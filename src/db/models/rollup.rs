@@ -1,6 +1,6 @@
-//! Rollups: per site and hour (written by each check round) and per site and UTC day (the sum
-//! of the day's hours, written once the day is over). The two tables have the same columns but
-//! for the name of the period's start.
+//! Rollups: per site and hour (written by each check round), per site and UTC day (the sum of
+//! the day's hours, written once the day is over) and per site and calendar month (the sum of
+//! its days). The tables have the same columns but for the name of the period's start.
 
 use std::collections::HashMap;
 
@@ -11,7 +11,7 @@ use diesel::sql_types::{BigInt, Binary, Integer, Nullable, Text, Timestamp};
 use crate::db::MultiBackend;
 use crate::db::bulk::values_list;
 use crate::db::models::site_view::SiteView;
-use crate::db::schema::{site_rollups_daily, site_rollups_hourly};
+use crate::db::schema::{site_rollups_daily, site_rollups_hourly, site_rollups_monthly};
 use crate::db::unnest;
 use crate::db::{DbConnection, Id};
 use crate::domain::histogram::Histogram;
@@ -183,6 +183,11 @@ macro_rules! rollup_table {
                 diesel::delete($table::table.filter($table::$start.lt(cutoff))).execute(conn)
             }
 
+            /// The start of the oldest period stored, if any.
+            pub fn oldest_start(conn: &mut DbConnection) -> QueryResult<Option<NaiveDateTime>> {
+                $table::table.select(diesel::dsl::min($table::$start)).first(conn)
+            }
+
             pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
                 $table::table.count().get_result(conn)
             }
@@ -202,6 +207,13 @@ rollup_table!(
     DailyRollup,
     site_rollups_daily,
     day_start
+);
+
+rollup_table!(
+    /// Per site and calendar month (UTC): the sum of the month's daily rollups.
+    MonthlyRollup,
+    site_rollups_monthly,
+    month_start
 );
 
 /// An hour's counts for one site: `(site_id, hour_start, checks, ups, responses, response_ms_sum)`.
@@ -251,11 +263,6 @@ impl HourlyRollup {
             .filter(h::hour_start.ge(since))
             .select((h::site_id, h::hour_start, h::checks, h::ups, h::responses, h::response_ms_sum))
             .load(conn)
-    }
-
-    /// The start of the oldest hour stored, if any.
-    pub fn oldest_hour(conn: &mut DbConnection) -> QueryResult<Option<NaiveDateTime>> {
-        site_rollups_hourly::table.select(diesel::dsl::min(site_rollups_hourly::hour_start)).first(conn)
     }
 
     /// Which of `keys` (site, hour) have a row.

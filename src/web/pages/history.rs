@@ -12,6 +12,7 @@ use crate::db::models::site::Site;
 use crate::db::{DbConnection, Id};
 use crate::domain::readable::readable_time;
 use crate::domain::rollup::Figures;
+use crate::domain::window::Rolled;
 use crate::history::daily::{day_start, rolled_until};
 use crate::history::series::{Step, series};
 use crate::history::stats::{self, Stats};
@@ -123,12 +124,7 @@ pub struct UptimeBar {
 }
 
 /// One cell per UTC day for the last `BAR_DAYS` days, oldest first.
-fn uptime_bar(
-    conn: &mut DbConnection,
-    ids: &[Id],
-    now: NaiveDateTime,
-    rolled: Option<NaiveDateTime>,
-) -> Result<UptimeBar, WebError> {
+fn uptime_bar(conn: &mut DbConnection, ids: &[Id], now: NaiveDateTime, rolled: Rolled) -> Result<UptimeBar, WebError> {
     let first = day_start(now) - TimeDelta::days(BAR_DAYS - 1);
     let points = series(conn, ids, first, now, Step::Day, rolled)?;
     let mut total = Figures::default();
