@@ -105,7 +105,7 @@ fn run_check(db: &BenchDb, concurrency: &str, timeout: &str) -> Round {
     let (status, max_rss_kb) = wait_with_rusage(pid);
     let wall = started.elapsed();
     assert_eq!(status, 0, "check failed");
-    let run = db.latest_run();
+    let run = setup::latest_run(db);
     Round { wall, db_write_ms: run.db_write_ms.unwrap_or(-1), max_rss_kb, checked: run.sites_checked, up: run.sites_up }
 }
 
