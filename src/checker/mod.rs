@@ -10,4 +10,5 @@ mod sandbox;
 
 pub use limits::raise_open_files_limit;
 pub use probe::{ProbeResult, Prober};
+pub use record::{Recorded, SiteCheck, record_round};
 pub use round::{RoundError, RoundOptions, RoundOutcome, RoundSummary, run_round};

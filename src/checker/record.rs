@@ -18,6 +18,7 @@ use crate::db::{Db, DbConnection, DbError, Id, write_transaction};
 use crate::domain::alert::{Alert, AlertOutage, AlertSite, Event};
 use crate::domain::outage_rule::{Checked, Decision, DownMember, decide};
 use crate::domain::time::now_utc;
+use crate::history::daily::{self, day_start};
 use crate::notify::outbox;
 use crate::settings::Settings;
 
@@ -45,6 +46,7 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
         tracing::debug!(ms = step.elapsed().as_millis(), rows = views.len(), "stored views");
         let step = Instant::now();
         HourlyRollup::add_views(c, &views)?;
+        sum_late_days_again(c, &views)?;
         tracing::debug!(ms = step.elapsed().as_millis(), "updated hourly rollups");
 
         let open = Outage::current(c)?;
@@ -95,6 +97,22 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
         CheckRun::finish(c, run_id, now_utc(), RunState::Done, &counts, None)?;
         Ok(Recorded { counts, alerts_queued: alerts.len() })
     })
+}
+
+/// A check stamped on a day already summed (another checker's clock ran ahead, or the day ended
+/// between the probe and the write) is added to that day's and month's rollups too.
+fn sum_late_days_again(c: &mut DbConnection, views: &[SiteView]) -> Result<(), DbError> {
+    let rolled = daily::rolled_until(c)?;
+    let Some(days_until) = rolled.days_until else { return Ok(()) };
+    let mut late: Vec<NaiveDateTime> =
+        views.iter().map(|v| day_start(v.checked_at)).filter(|day| *day < days_until).collect();
+    late.sort_unstable();
+    late.dedup();
+    for day in late {
+        tracing::info!(day = %day.date(), "checks arrived for a day already summed; summing it again");
+        daily::roll_up_again(c, day, rolled)?;
+    }
+    Ok(())
 }
 
 fn view_of(check: &SiteCheck) -> SiteView {

@@ -3,7 +3,7 @@
 //! in `app_settings` say which days and months are done; summing one again rewrites the same
 //! rows, so a crash between two (or two processes at once) is harmless.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
@@ -24,14 +24,18 @@ pub fn day_start(t: NaiveDateTime) -> NaiveDateTime {
     t.date().and_hms_opt(0, 0, 0).expect("midnight exists")
 }
 
-fn mark(conn: &mut DbConnection, key: &str) -> Result<Option<NaiveDateTime>, DbError> {
+pub(super) fn mark(conn: &mut DbConnection, key: &str) -> Result<Option<NaiveDateTime>, DbError> {
     let Some(text) = app_setting::get(conn, key)? else { return Ok(None) };
-    let mark = NaiveDateTime::parse_from_str(&text, MARK_FORMAT)
-        .map_err(|e| DbError::Corrupt(format!("app setting `{key}` = `{text}`: {e}")))?;
+    let mark = NaiveDateTime::parse_from_str(&text, MARK_FORMAT).map_err(|e| {
+        DbError::Corrupt(format!(
+            "app setting `{key}` = `{text}`: {e}; delete that row of app_settings and the next round sums \
+                 every day and month again from the oldest rollups"
+        ))
+    })?;
     Ok(Some(mark))
 }
 
-fn set_mark(conn: &mut DbConnection, key: &str, at: NaiveDateTime) -> Result<(), DbError> {
+pub(super) fn set_mark(conn: &mut DbConnection, key: &str, at: NaiveDateTime) -> Result<(), DbError> {
     app_setting::set(conn, key, &at.format(MARK_FORMAT).to_string())?;
     Ok(())
 }
@@ -41,9 +45,10 @@ pub fn rolled_until(conn: &mut DbConnection) -> Result<Rolled, DbError> {
     Ok(Rolled { days_until: mark(conn, DAYS_UNTIL)?, months_until: mark(conn, MONTHS_UNTIL)? })
 }
 
-/// Sums one period's finer rows per site and writes the sums (replacing any).
+/// Sums one period's finer rows per site, in site order (so two processes summing the same
+/// period write rows in the same order and cannot deadlock).
 fn sum_into<F: RollupRecord, C: RollupRecord>(finer: Vec<F>, start: NaiveDateTime) -> Vec<C> {
-    let mut sums: HashMap<Id, Figures> = HashMap::new();
+    let mut sums: BTreeMap<Id, Figures> = BTreeMap::new();
     for row in finer {
         sums.entry(row.site_id()).or_default().merge(&row.figures());
     }

@@ -23,6 +23,9 @@ pub const BATCH: i64 = 5_000;
 /// The UTC day (`YYYY-MM-DD`) whose first round last applied retention.
 const LAST_RUN: &str = "retention.last_run_day";
 
+/// Hourly rows before this were deleted by retention (their days live on in daily rows).
+const HOURLY_PURGED_UNTIL: &str = "retention.hourly_purged_until";
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Purged {
     pub views: usize,
@@ -40,25 +43,19 @@ pub fn after_round(
     now: NaiveDateTime,
 ) -> Result<Option<Purged>, DbError> {
     roll_up_finished_days(conn, now)?;
-    if !claim_today(conn, now)? {
+    let today = now.date().to_string();
+    // One process a day wins the claim, even when two rounds end together.
+    if app_setting::get(conn, LAST_RUN)?.as_deref() == Some(today.as_str())
+        || !write_transaction(conn, |c| app_setting::set_if_different(c, LAST_RUN, &today))?
+    {
         return Ok(None);
     }
-    apply(conn, retention, now).map(Some)
-}
-
-/// True for the one caller that first claims today's run (two overlapping processes cannot both).
-fn claim_today(conn: &mut DbConnection, now: NaiveDateTime) -> Result<bool, DbError> {
-    let today = now.date().to_string();
-    if app_setting::get(conn, LAST_RUN)?.as_deref() == Some(today.as_str()) {
-        return Ok(false);
+    let applied = apply(conn, retention, now);
+    if applied.is_err() {
+        // Let the next round try again today; what was deleted so far stays deleted.
+        let _ = app_setting::delete(conn, LAST_RUN);
     }
-    write_transaction(conn, |c| {
-        if app_setting::get(c, LAST_RUN)?.as_deref() == Some(today.as_str()) {
-            return Ok(false);
-        }
-        app_setting::set(c, LAST_RUN, &today)?;
-        Ok(true)
-    })
+    applied.map(Some)
 }
 
 /// Applies every limit of `[retention]` now.
@@ -66,9 +63,10 @@ pub fn apply(conn: &mut DbConnection, retention: &RetentionSettings, now: NaiveD
     let days = |n: u32| TimeDelta::days(i64::from(n));
     let mut purged = purge_views(conn, now - days(retention.raw_days))?;
     purged.hourly = purge_hourly(conn, now - days(retention.hourly_days))?;
-    if retention.daily_days > 0 {
-        let months_until = daily::rolled_until(conn)?.months_until;
-        let cutoff = day_start(now - days(retention.daily_days)).min(months_until.unwrap_or(NaiveDateTime::MIN));
+    if retention.daily_days > 0
+        && let Some(months_until) = daily::rolled_until(conn)?.months_until
+    {
+        let cutoff = day_start(now - days(retention.daily_days)).min(months_until);
         purged.daily = write_transaction(conn, |c| DailyRollup::delete_before(c, cutoff))?;
     }
     tracing::info!(
@@ -106,8 +104,13 @@ pub fn purge_views(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Result<Pur
 /// Writes hourly rows for the hours of views before `until` that have none, from all of that
 /// hour's views, and re-sums their days if those were rolled up already.
 fn roll_up_unsummed_hours(conn: &mut DbConnection, until: NaiveDateTime) -> Result<usize, DbError> {
-    let keys: HashSet<(Id, NaiveDateTime)> =
-        SiteView::keys_before(conn, until)?.into_iter().map(|(site, at)| (site, hour_start(at))).collect();
+    // Hours before this were purged from the hourly table on purpose; their days are summed.
+    let purged_until = daily::mark(conn, HOURLY_PURGED_UNTIL)?;
+    let keys: HashSet<(Id, NaiveDateTime)> = SiteView::keys_before(conn, until)?
+        .into_iter()
+        .map(|(site, at)| (site, hour_start(at)))
+        .filter(|(_, hour)| purged_until.is_none_or(|p| *hour >= p))
+        .collect();
     let Some(first) = keys.iter().map(|(_, h)| *h).min() else { return Ok(0) };
     let last = keys.iter().map(|(_, h)| *h).max().unwrap_or(first) + TimeDelta::hours(1);
     let mut sites: Vec<Id> = keys.iter().map(|(s, _)| *s).collect();
@@ -151,6 +154,9 @@ fn roll_up_unsummed_hours(conn: &mut DbConnection, until: NaiveDateTime) -> Resu
 fn purge_hourly(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Result<usize, DbError> {
     let Some(rolled_until) = daily::rolled_until(conn)?.days_until else { return Ok(0) };
     let limit = hour_start(cutoff).min(rolled_until);
+    if daily::mark(conn, HOURLY_PURGED_UNTIL)?.is_none_or(|p| p < limit) {
+        daily::set_mark(conn, HOURLY_PURGED_UNTIL, limit)?;
+    }
     let Some(oldest) = HourlyRollup::oldest_start(conn)? else { return Ok(0) };
     let mut deleted = 0;
     let mut through = day_start(oldest) + TimeDelta::days(1);

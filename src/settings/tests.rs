@@ -176,3 +176,17 @@ fn a_trusted_certificate_file_must_exist_and_hold_a_certificate() {
     let err = Settings::from_parts(Some((&config, plain)), &[]).unwrap_err().to_string();
     assert!(err.contains("email.ca_file"), "{err}");
 }
+
+#[test]
+fn retention_limits_default_and_must_grow_from_raw_to_daily() {
+    let s = Settings::from_parts(None, &[]).unwrap();
+    assert_eq!(s.retention, RetentionSettings { raw_days: 90, hourly_days: 730, daily_days: 0 });
+    let s = load("[retention]\nraw_days = 30\nhourly_days = 30\ndaily_days = 400\n", &[]).unwrap();
+    assert_eq!((s.retention.raw_days, s.retention.hourly_days, s.retention.daily_days), (30, 30, 400));
+    let error = error_of("[retention]\nraw_days = 90\nhourly_days = 30\n", &[]);
+    assert!(error.contains("key `retention.hourly_days`") && error.contains("at least 90"), "{error}");
+    let error = error_of("[retention]\nhourly_days = 730\ndaily_days = 365\n", &[]);
+    assert!(error.contains("key `retention.daily_days`"), "{error}");
+    let error = error_of("", &[("SITEWATCH_RETENTION_RAW_DAYS", "0")]);
+    assert!(error.contains("retention.raw_days"), "{error}");
+}

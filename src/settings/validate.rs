@@ -28,6 +28,13 @@ pub(super) fn check(s: &Settings) -> Result<(), String> {
     let r = &s.retention;
     positive("retention.raw_days", u64::from(r.raw_days), 36_500)?;
     positive("retention.hourly_days", u64::from(r.hourly_days), 36_500)?;
+    if r.hourly_days < r.raw_days {
+        return Err(format!(
+            "key `retention.hourly_days`: {} would drop hourly rollups before the views they sum \
+             (raw_days = {}); use at least {}",
+            r.hourly_days, r.raw_days, r.raw_days
+        ));
+    }
     if r.daily_days != 0 && r.daily_days < r.hourly_days {
         return Err(format!(
             "key `retention.daily_days`: {} would drop daily rollups before the hourly ones they sum \

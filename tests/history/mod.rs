@@ -2,6 +2,7 @@
 //! purge and retention keeping every figure, and outages in the stats, on both backends.
 
 mod edges;
+mod late;
 mod outages;
 mod property;
 mod purge;

@@ -222,7 +222,8 @@ fn retention_settings_are_checked_naming_the_key() {
             assert!(err.contains("sitewatch.toml") && err.contains(key), "{toml}: {err}");
         }
     };
-    refused("[retention]\nhourly_days = 30\ndaily_days = 10\n", "retention.daily_days");
+    refused("[retention]\nraw_days = 10\nhourly_days = 30\ndaily_days = 10\n", "retention.daily_days");
+    refused("[retention]\nhourly_days = 30\n", "retention.hourly_days");
     refused("[retention]\nraw_days = 0\n", "retention.raw_days");
     refused("[retention]\nhourly_days = 0\n", "retention.hourly_days");
     refused("[retention]\nweekly_days = 7\n", "weekly_days");

@@ -37,6 +37,25 @@ pub fn get_or_init(conn: &mut DbConnection, key: &str, make: impl FnOnce() -> St
     get(conn, key)?.ok_or(Error::NotFound)
 }
 
+/// Sets `key` to `value` unless it already holds it; true when this call changed it. Atomic on
+/// both backends: of two callers racing to set the same value, exactly one gets true.
+pub fn set_if_different(conn: &mut DbConnection, key: &str, value: &str) -> QueryResult<bool> {
+    let updated = diesel::update(app_settings::table.find(key).filter(app_settings::value.ne(value)))
+        .set((app_settings::value.eq(value), app_settings::updated_at.eq(now_utc())))
+        .execute(conn)?;
+    if updated > 0 {
+        return Ok(true);
+    }
+    if get(conn, key)?.is_some() {
+        return Ok(false);
+    }
+    match insert(conn, key, value) {
+        Ok(_) => Ok(true),
+        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
 /// Forgets a value (e.g. a one-time setup token once used).
 pub fn delete(conn: &mut DbConnection, key: &str) -> QueryResult<usize> {
     diesel::delete(app_settings::table.find(key)).execute(conn)

@@ -132,7 +132,6 @@ impl OutageSite {
             .load(conn)
     }
 
-    /// Rows of the open outage whose site has not come back yet.
     /// `(outage_id, down_at, up_at)` of the memberships of `site_ids` that overlap `from..until`.
     pub fn overlapping(
         conn: &mut DbConnection,
@@ -154,6 +153,7 @@ impl OutageSite {
         Ok(rows)
     }
 
+    /// Rows of the open outage whose site has not come back yet.
     pub fn still_down(conn: &mut DbConnection, outage_id: Id) -> QueryResult<Vec<OutageSite>> {
         outage_sites::table
             .filter(outage_sites::outage_id.eq(outage_id).and(outage_sites::up_at.is_null()))
