@@ -88,7 +88,7 @@ fn main() {
         }
         let (page_median, page_max) = median_and_max(page_times);
         timing_rows.push(format!("| {backend} | all six (a site page) | {page_median:.1} ms | {page_max:.1} ms | | |"));
-        let per_site = |bytes: u64| bytes as f64 / sites as f64 / 1024.0 / 1024.0;
+        let per_site = |bytes: u64| bytes as f64 / sites as f64 / 1e6;
         size_rows.push(format!(
             "| {backend} | {:.2} GB | {:.1} MB | {:.2} MB | {:.3} MB | {:.1} MB | {:.1} s |",
             built.total_bytes as f64 / 1e9,
