@@ -104,7 +104,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for o in 0..300usize {
             let at = now - TimeDelta::hours(300 - o as i64);
             let outage = Outage::open(c, at)?;
-            for site in &some_sites[o * 2..o * 2 + 2] {
+            // Two sites each, cycling through them when there are fewer than 600.
+            for site in (0..2).filter_map(|k| some_sites.get((o * 2 + k) % some_sites.len().max(1))) {
                 let row = OutageSite::joining(outage.id, site, at, Some(503), None);
                 OutageSite::insert_all(c, std::slice::from_ref(&row))?;
                 OutageSite::close(c, row.id, at + TimeDelta::minutes(7))?;

@@ -61,13 +61,20 @@ pub fn for_sites(conn: &mut DbConnection, sites: &[Site], now: NaiveDateTime) ->
     Ok(Stats {
         now,
         windows,
-        last_failure_at: sites.iter().filter_map(|s| s.last_failure_at).max(),
+        last_failure_at: sites.iter().filter_map(last_failure).max(),
         down_since: sites
             .iter()
             .filter(|s| s.active && s.consecutive_failures > 0)
-            .filter_map(|s| s.failing_since.or(s.last_failure_at))
+            .filter_map(|s| s.failing_since.or_else(|| last_failure(s)))
             .min(),
     })
+}
+
+/// A site's newest failed check; a site whose newest check failed counts even if it was stored
+/// before `last_failure_at` was kept.
+fn last_failure(site: &Site) -> Option<NaiveDateTime> {
+    let newest_failed = (site.consecutive_failures > 0).then_some(site.last_checked_at).flatten();
+    site.last_failure_at.max(newest_failed)
 }
 
 /// One window's stats for `site_ids`, ending at `now`.
