@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use super::dashboard::DashboardCache;
 use super::error::WebError;
 use super::metrics::WindowMetrics;
-use crate::db::{Db, DbConnection};
+use crate::db::{Db, DbConnection, write_transaction};
 
 pub struct AppState {
     pub db: Db,
@@ -41,6 +41,16 @@ impl AppState {
     /// Marks cached pages out of date after a change.
     pub fn changed(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Runs `f` in one write transaction (`BEGIN IMMEDIATE` on SQLite) on the blocking pool.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        E: From<diesel::result::Error> + Into<WebError>,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    {
+        self.run(move |conn| write_transaction(conn, f).map_err(Into::into)).await
     }
 
     /// Runs `f` with a pooled connection on the blocking pool.

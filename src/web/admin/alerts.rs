@@ -5,8 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{ConfirmPage, done};
+use crate::db::Id;
 use crate::db::models::notification::{Delivery, DeliveryState};
-use crate::db::{Id, write_transaction};
 use crate::domain::time::now_utc;
 use crate::web::auth::csrf::CsrfForm;
 use crate::web::auth::login::Empty;
@@ -102,7 +102,7 @@ async fn retry(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, WebError> {
     let id = parse_id(&id)?;
-    let requeued = state.run(move |conn| Ok(write_transaction(conn, |c| Delivery::requeue(c, id, now_utc()))?)).await?;
+    let requeued = state.write(move |c| Delivery::requeue(c, id, now_utc())).await?;
     if !requeued {
         return Err(WebError::Conflict("only a failed delivery can be sent again".into()));
     }

@@ -7,7 +7,6 @@ use askama::Template;
 use super::{ConfirmPage, done, html};
 use crate::db::models::group::Group;
 use crate::db::models::site::Site;
-use crate::db::write_transaction;
 use crate::web::auth::csrf::CsrfForm;
 use crate::web::error::WebError;
 use crate::web::forms::{FieldErrors, GroupInput, Refused, attempt};
@@ -162,12 +161,10 @@ async fn delete(
 ) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
     let group = state
-        .run(move |conn| {
-            write_transaction(conn, |c| {
-                let group = Group::by_slug(c, &slug)?;
-                Group::delete(c, group.id)?;
-                Ok::<_, WebError>(group)
-            })
+        .write(move |c| {
+            let group = Group::by_slug(c, &slug)?;
+            Group::delete(c, group.id)?;
+            Ok::<_, WebError>(group)
         })
         .await?;
     Ok(done(&req, &state, "/admin/groups", format!("Deleted group {}.", group.name)))

@@ -6,10 +6,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{ConfirmPage, done, html};
+use crate::db::Id;
 use crate::db::models::group::Group;
 use crate::db::models::recipient::{Recipient, RecipientListing, Scope};
 use crate::db::models::site::Site;
-use crate::db::{Id, write_transaction};
 use crate::domain::email::EmailAddress;
 use crate::web::auth::csrf::CsrfForm;
 use crate::web::auth::login::Empty;
@@ -153,6 +153,6 @@ async fn delete(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, WebError> {
     let id = parse_id(&id)?;
-    state.run(move |conn| Ok(write_transaction(conn, |c| Recipient::delete(c, id))?)).await?;
+    state.write(move |c| Recipient::delete(c, id)).await?;
     Ok(done(&req, &state, "/admin/recipients", "Removed the recipient.".into()))
 }

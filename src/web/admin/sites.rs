@@ -7,7 +7,6 @@ use askama::Template;
 use super::{ConfirmPage, done, html};
 use crate::db::models::group::Group;
 use crate::db::models::site::Site;
-use crate::db::write_transaction;
 use crate::web::auth::csrf::CsrfForm;
 use crate::web::auth::login::Empty;
 use crate::web::error::WebError;
@@ -141,7 +140,7 @@ async fn set_active(
     slug: String,
     active: bool,
 ) -> Result<HttpResponse, WebError> {
-    let site = state.run(move |conn| Ok(write_transaction(conn, |c| Site::set_active(c, &slug, active))?)).await?;
+    let site = state.write(move |c| Site::set_active(c, &slug, active)).await?;
     let message = if active {
         format!("Resumed {}; the next round checks it.", site.name)
     } else {
@@ -193,12 +192,10 @@ async fn delete(
 ) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
     let site = state
-        .run(move |conn| {
-            write_transaction(conn, |c| {
-                let site = Site::by_slug(c, &slug)?;
-                Site::delete(c, site.id)?;
-                Ok::<_, WebError>(site)
-            })
+        .write(move |c| {
+            let site = Site::by_slug(c, &slug)?;
+            Site::delete(c, site.id)?;
+            Ok::<_, WebError>(site)
         })
         .await?;
     Ok(done(&req, &state, "/admin/sites", format!("Deleted {} and its check history.", site.name)))

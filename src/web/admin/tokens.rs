@@ -6,9 +6,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{ConfirmPage, done, html};
+use crate::db::Id;
 use crate::db::models::api_token::ApiToken;
 use crate::db::models::user::User;
-use crate::db::{Id, write_transaction};
 use crate::domain::api_token::issue_token;
 use crate::web::auth::csrf::CsrfForm;
 use crate::web::auth::login::Empty;
@@ -168,6 +168,6 @@ async fn delete(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, WebError> {
     let id = parse_id(&id)?;
-    state.run(move |conn| Ok(write_transaction(conn, |c| ApiToken::delete(c, id))?)).await?;
+    state.write(move |c| ApiToken::delete(c, id)).await?;
     Ok(done(&req, &state, "/admin/tokens", "Revoked the API token.".into()))
 }

@@ -6,8 +6,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{ConfirmPage, done, html};
+use crate::db::Id;
 use crate::db::models::user::User;
-use crate::db::{Id, write_transaction};
 use crate::domain::name::Username;
 use crate::domain::password::hash_password;
 use crate::web::auth::CurrentUser;
@@ -151,7 +151,7 @@ async fn set_password(
         return html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing, username: user.username, errors });
     };
     let id = user.id;
-    state.run(move |conn| Ok(write_transaction(conn, |c| User::set_password_hash(c, id, &hash))?)).await?;
+    state.write(move |c| User::set_password_hash(c, id, &hash)).await?;
     Ok(done(&req, &state, "/admin/users", format!("Changed the password of {}.", user.username)))
 }
 
@@ -181,16 +181,14 @@ async fn delete(
     let user = find(&state, id.into_inner()).await?;
     let id = user.id;
     state
-        .run(move |conn| {
-            write_transaction(conn, |c| {
-                if User::count(c)? <= 1 {
-                    return Err(WebError::Conflict(
-                        "this is the last user; add another before deleting it, or nobody can sign in".into(),
-                    ));
-                }
-                User::delete(c, id)?;
-                Ok(())
-            })
+        .write(move |c| {
+            if User::count(c)? <= 1 {
+                return Err(WebError::Conflict(
+                    "this is the last user; add another before deleting it, or nobody can sign in".into(),
+                ));
+            }
+            User::delete(c, id)?;
+            Ok(())
         })
         .await?;
     Ok(done(&req, &state, "/admin/users", format!("Deleted user {}.", user.username)))

@@ -6,7 +6,6 @@ use utoipa::ToSchema;
 
 use super::ErrorJson;
 use crate::db::models::group::Group;
-use crate::db::write_transaction;
 use crate::json::{GroupJson, Page};
 use crate::web::error::WebError;
 use crate::web::forms::GroupInput;
@@ -78,7 +77,7 @@ pub async fn create(state: web::Data<AppState>, body: web::Json<NewGroup>) -> Re
         display_order: body.display_order.map(|n| n.to_string()).unwrap_or_default(),
     };
     let spec = input.parse().map_err(|e| e.into_invalid())?;
-    let group = state.run(move |conn| Ok(write_transaction(conn, |c| Group::create(c, &spec))?)).await?;
+    let group = state.write(move |c| Group::create(c, &spec)).await?;
     state.changed();
     Ok(HttpResponse::Created().json(GroupJson::from(&group)))
 }

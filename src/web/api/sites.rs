@@ -7,11 +7,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ErrorJson;
+use crate::db::DbError;
 use crate::db::models::group::Group;
 use crate::db::models::recipient::{Recipient, Scope};
 use crate::db::models::site::{Site, SiteChange};
 use crate::db::models::site_view::SiteView;
-use crate::db::{DbError, write_transaction};
 use crate::domain::email::EmailAddress;
 use crate::domain::interval::parse_interval_secs;
 use crate::domain::name::Name;
@@ -138,14 +138,11 @@ pub async fn create(state: web::Data<AppState>, body: web::Json<NewSite>) -> Res
         slug: body.slug.unwrap_or_default(),
     };
     let json = state
-        .run(move |conn| {
-            write_transaction(conn, |c| {
-                let spec = input.parse_new(c)?.map_err(FieldErrors::into_invalid)?;
-                let site = Site::create(c, &spec)?;
-                let group =
-                    Group::find(c, site.group_id)?.ok_or_else(|| WebError::Internal("group vanished".into()))?;
-                Ok::<_, WebError>(SiteJson::new(&site, &group))
-            })
+        .write(move |c| {
+            let spec = input.parse_new(c)?.map_err(FieldErrors::into_invalid)?;
+            let site = Site::create(c, &spec)?;
+            let group = Group::find(c, site.group_id)?.ok_or_else(|| WebError::Internal("group vanished".into()))?;
+            Ok::<_, WebError>(SiteJson::new(&site, &group))
         })
         .await?;
     state.changed();
@@ -200,36 +197,33 @@ pub async fn change(
     let slug = slug.into_inner();
     let body = body.into_inner();
     let json = state
-        .run(move |conn| {
-            write_transaction(conn, |c| {
-                let site = Site::by_slug(c, &slug)?;
-                let mut errors = FieldErrors::default();
-                let mut change = SiteChange {
-                    name: body.name.as_deref().and_then(|n| errors.check("name", Name::parse(n))),
-                    url: body.url.as_deref().and_then(|u| errors.check("url", SiteUrl::parse(u))),
-                    active: body.active,
-                    ..SiteChange::default()
+        .write(move |c| {
+            let site = Site::by_slug(c, &slug)?;
+            let mut errors = FieldErrors::default();
+            let mut change = SiteChange {
+                name: body.name.as_deref().and_then(|n| errors.check("name", Name::parse(n))),
+                url: body.url.as_deref().and_then(|u| errors.check("url", SiteUrl::parse(u))),
+                active: body.active,
+                ..SiteChange::default()
+            };
+            if let Some(interval) = body.interval_secs {
+                change.interval_secs = match interval {
+                    None => Some(None),
+                    Some(n) => errors.check("interval_secs", parse_interval_secs(n)).map(Some),
                 };
-                if let Some(interval) = body.interval_secs {
-                    change.interval_secs = match interval {
-                        None => Some(None),
-                        Some(n) => errors.check("interval_secs", parse_interval_secs(n)).map(Some),
-                    };
+            }
+            if let Some(group) = &body.group {
+                match Group::find_by_slug(c, group)? {
+                    Some(g) => change.group_id = Some(g.id),
+                    None => errors.add("group", format!("there is no group `{group}`")),
                 }
-                if let Some(group) = &body.group {
-                    match Group::find_by_slug(c, group)? {
-                        Some(g) => change.group_id = Some(g.id),
-                        None => errors.add("group", format!("there is no group `{group}`")),
-                    }
-                }
-                if !errors.is_empty() {
-                    return Err(errors.into_invalid());
-                }
-                let site = Site::update(c, site.id, &change)?;
-                let group =
-                    Group::find(c, site.group_id)?.ok_or_else(|| WebError::Internal("group vanished".into()))?;
-                Ok(SiteJson::new(&site, &group))
-            })
+            }
+            if !errors.is_empty() {
+                return Err(errors.into_invalid());
+            }
+            let site = Site::update(c, site.id, &change)?;
+            let group = Group::find(c, site.group_id)?.ok_or_else(|| WebError::Internal("group vanished".into()))?;
+            Ok(SiteJson::new(&site, &group))
         })
         .await?;
     state.changed();
@@ -251,12 +245,10 @@ pub async fn change(
 pub async fn delete(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
     state
-        .run(move |conn| {
-            write_transaction(conn, |c| {
-                let site = Site::by_slug(c, &slug)?;
-                Site::delete(c, site.id)?;
-                Ok::<_, WebError>(())
-            })
+        .write(move |c| {
+            let site = Site::by_slug(c, &slug)?;
+            Site::delete(c, site.id)?;
+            Ok::<_, WebError>(())
         })
         .await?;
     state.changed();
@@ -286,17 +278,10 @@ pub async fn add_recipient(
     let email = EmailAddress::parse(&body.email).map_err(|e| WebError::Invalid(format!("email: {e}")))?;
     let slug = slug.into_inner();
     let json = state
-        .run(move |conn| {
-            write_transaction(conn, |c| {
-                let site = Site::by_slug(c, &slug)?;
-                let recipient = Recipient::add(c, &email, Scope::Site(site.id))?;
-                Ok::<_, DbError>(RecipientJson {
-                    id: recipient.id.to_string(),
-                    email: recipient.email,
-                    site: site.slug,
-                })
-            })
-            .map_err(WebError::from)
+        .write(move |c| {
+            let site = Site::by_slug(c, &slug)?;
+            let recipient = Recipient::add(c, &email, Scope::Site(site.id))?;
+            Ok::<_, DbError>(RecipientJson { id: recipient.id.to_string(), email: recipient.email, site: site.slug })
         })
         .await?;
     Ok(HttpResponse::Created().json(json))

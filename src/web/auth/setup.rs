@@ -10,8 +10,8 @@ use serde::Deserialize;
 
 use super::csrf::CsrfForm;
 use super::login::start_session;
+use crate::db::DbConnection;
 use crate::db::models::{app_setting, user::User};
-use crate::db::{DbConnection, write_transaction};
 use crate::domain::api_token::random_hex;
 use crate::domain::name::Username;
 use crate::domain::password::hash_password;
@@ -94,15 +94,13 @@ pub async fn setup(
             .body(page.render().map_err(|e| WebError::Internal(e.to_string()))?));
     };
     let user = state
-        .run(move |conn| {
-            write_transaction(conn, |c| {
-                if !token_is_valid(c, &token)? {
-                    return Err(gone());
-                }
-                let user = User::create(c, &username, &hash)?;
-                app_setting::delete(c, SETUP_TOKEN)?;
-                Ok(user)
-            })
+        .write(move |c| {
+            if !token_is_valid(c, &token)? {
+                return Err(gone());
+            }
+            let user = User::create(c, &username, &hash)?;
+            app_setting::delete(c, SETUP_TOKEN)?;
+            Ok(user)
         })
         .await?;
     start_session(&session, &user)?;
