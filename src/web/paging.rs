@@ -61,11 +61,12 @@ pub struct Pager {
 }
 
 impl Pager {
-    /// `base` is the list's path; links keep a non-default `per_page`.
+    /// `base` is the list's path, perhaps with a query of its own; links keep a non-default `per_page`.
     pub fn new(base: &str, paging: Paging, default_per_page: u32, total: i64) -> Pager {
         let pages = ((total.max(0) as u64).div_ceil(u64::from(paging.per_page))).max(1) as u32;
         let link = |page: u32| {
-            let mut url = format!("{base}?page={page}");
+            let joiner = if base.contains('?') { '&' } else { '?' };
+            let mut url = format!("{base}{joiner}page={page}");
             if paging.per_page != default_per_page {
                 url.push_str(&format!("&per_page={}", paging.per_page));
             }

@@ -39,6 +39,10 @@ both_backends! {
         assert!(site.contains("<polyline class=\"p95\""), "p95 line");
         let week = text(c.get(app.url("/sites/shop?range=7d")).send().unwrap());
         assert!(week.contains("Response time, last 7d") && week.contains("<strong>7d</strong>"), "{week}");
+        assert!(week.contains("href=\"/sites/shop?range=7d&#38;page=2\""), "paging keeps the range: {week}");
+        let third = text(c.get(app.url("/sites/shop?range=7d&page=3")).send().unwrap());
+        assert!(third.contains("href=\"/sites/shop?range=30d&#38;page=3\""), "ranges keep the page: {third}");
+        assert!(third.contains("Page 3 of 12"), "{third}");
         let month = c.get(app.url("/sites/shop?range=30d")).send().unwrap();
         assert_eq!(month.status(), 200);
         assert!(text(month).contains("Per day"));

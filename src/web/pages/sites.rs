@@ -44,6 +44,8 @@ pub struct SitePage {
     failures: i32,
     history: History,
     ranges: [&'static str; 4],
+    /// Keeps the check-history page when the chart's range changes ("&page=3").
+    page_suffix: String,
     chart_width: f64,
     chart_height: f64,
     views: Vec<ViewRow>,
@@ -77,6 +79,11 @@ pub async fn page(
                 .ok_or_else(|| WebError::NotFound("the site's group no longer exists".into()))?;
             let now = now_utc();
             let history = history::load(conn, std::slice::from_ref(&site), now, Some(&chart_query))?;
+            // Paging through the checks keeps a chosen chart range.
+            let pager_base = match (&chart_query.range, &history.chart) {
+                (Some(_), Some(view)) => format!("/sites/{}?range={}", site.slug, view.range),
+                _ => format!("/sites/{}", site.slug),
+            };
             let views = SiteView::page_for_site(conn, site.id, paging.offset(), paging.limit())?;
             let total = site.view_count;
             Ok(SitePage {
@@ -97,6 +104,7 @@ pub async fn page(
                 failures: site.consecutive_failures,
                 history,
                 ranges: CHART_RANGES,
+                page_suffix: if paging.page > 1 { format!("&page={}", paging.page) } else { String::new() },
                 chart_width: chart::WIDTH,
                 chart_height: chart::HEIGHT,
                 views: views
@@ -108,7 +116,7 @@ pub async fn page(
                         response: format!("{} ms", v.response_ms),
                     })
                     .collect(),
-                pager: Pager::new(&format!("/sites/{}", site.slug), paging, VIEWS_PER_PAGE, total),
+                pager: Pager::new(&pager_base, paging, VIEWS_PER_PAGE, total),
                 name: site.name,
                 slug: site.slug,
                 url: site.url,
