@@ -4,8 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{ConfirmPage, done};
-use crate::db::Id;
+use super::{ConfirmPage, done, parse_id};
 use crate::db::models::notification::{Delivery, DeliveryState};
 use crate::domain::time::now_utc;
 use crate::web::auth::csrf::CsrfForm;
@@ -66,16 +65,12 @@ async fn list(state: web::Data<AppState>, chrome: Chrome) -> Result<ListPage, We
         .await
 }
 
-fn parse_id(raw: &str) -> Result<Id, WebError> {
-    raw.parse().map_err(|_| WebError::NotFound(format!("there is no alert delivery `{raw}`")))
-}
-
 async fn confirm_retry(
     state: web::Data<AppState>,
     chrome: Chrome,
     id: web::Path<String>,
 ) -> Result<ConfirmPage, WebError> {
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "alert delivery")?;
     let delivery = state
         .run(move |conn| {
             Delivery::find(conn, id)?.ok_or_else(|| WebError::NotFound(format!("there is no alert delivery {id}")))
@@ -101,7 +96,7 @@ async fn retry(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, WebError> {
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "alert delivery")?;
     let requeued = state.write(move |c| Delivery::requeue(c, id, now_utc())).await?;
     if !requeued {
         return Err(WebError::Conflict("only a failed delivery can be sent again".into()));

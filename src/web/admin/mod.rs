@@ -54,6 +54,11 @@ fn html(status: StatusCode, page: impl Template) -> Result<HttpResponse, WebErro
 }
 
 /// After a change: note it for the next page, mark cached pages stale, go to `to`.
+/// An id from a path, or 404 naming what was looked for ("there is no API token `x`").
+fn parse_id(raw: &str, what: &str) -> Result<crate::db::Id, WebError> {
+    raw.parse().map_err(|_| WebError::NotFound(format!("there is no {what} `{raw}`")))
+}
+
 fn done(req: &HttpRequest, state: &AppState, to: &str, message: String) -> HttpResponse {
     state.changed();
     flash(req, message);

@@ -5,8 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{ConfirmPage, done, html};
-use crate::db::Id;
+use super::{ConfirmPage, done, html, parse_id};
 use crate::db::models::group::Group;
 use crate::db::models::recipient::{Recipient, RecipientListing, Scope};
 use crate::db::models::site::Site;
@@ -118,16 +117,12 @@ async fn create(
     }
 }
 
-fn parse_id(raw: &str) -> Result<Id, WebError> {
-    raw.parse().map_err(|_| WebError::NotFound(format!("there is no recipient `{raw}`")))
-}
-
 async fn confirm_delete(
     state: web::Data<AppState>,
     chrome: Chrome,
     id: web::Path<String>,
 ) -> Result<ConfirmPage, WebError> {
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "recipient")?;
     let listing = state
         .run(move |conn| {
             Recipient::listing(conn)?
@@ -152,7 +147,7 @@ async fn delete(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, WebError> {
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "recipient")?;
     state.write(move |c| Recipient::delete(c, id)).await?;
     Ok(done(&req, &state, "/admin/recipients", "Removed the recipient.".into()))
 }

@@ -5,8 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{ConfirmPage, done, html};
-use crate::db::Id;
+use super::{ConfirmPage, done, html, parse_id};
 use crate::db::models::api_token::ApiToken;
 use crate::db::models::user::User;
 use crate::domain::api_token::issue_token;
@@ -133,16 +132,12 @@ async fn create(
     }
 }
 
-fn parse_id(raw: &str) -> Result<Id, WebError> {
-    raw.parse().map_err(|_| WebError::NotFound(format!("there is no API token `{raw}`")))
-}
-
 async fn confirm_delete(
     state: web::Data<AppState>,
     chrome: Chrome,
     id: web::Path<String>,
 ) -> Result<ConfirmPage, WebError> {
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "API token")?;
     let (token, user) = state
         .run(move |conn| {
             ApiToken::all_with_users(conn)?
@@ -167,7 +162,7 @@ async fn delete(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, WebError> {
-    let id = parse_id(&id)?;
+    let id = parse_id(&id, "API token")?;
     state.write(move |c| ApiToken::delete(c, id)).await?;
     Ok(done(&req, &state, "/admin/tokens", "Revoked the API token.".into()))
 }
