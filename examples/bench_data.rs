@@ -10,10 +10,9 @@ use std::time::Instant;
 use chrono::TimeDelta;
 use diesel::prelude::*;
 use sitewatch::db::models::check_run::{CheckRun, RunCounts, RunState};
-use sitewatch::db::models::group::{Group, GroupSpec};
 use sitewatch::db::models::outage::{Outage, OutageSite};
 use sitewatch::db::models::rollup::HourlyRollup;
-use sitewatch::db::models::site::{Site, SiteSpec};
+use sitewatch::db::models::site::Site;
 use sitewatch::db::models::site_view::SiteView;
 use sitewatch::db::schema::sites;
 use sitewatch::db::{Db, write_transaction};
@@ -21,6 +20,10 @@ use sitewatch::domain::database_url::DatabaseUrl;
 use sitewatch::domain::name::Name;
 use sitewatch::domain::site_url::SiteUrl;
 use sitewatch::domain::time::now_utc;
+use sitewatch::manage::group::NewGroup;
+use sitewatch::manage::import::formats::GroupEntry;
+use sitewatch::manage::import::{self, ImportFile, ImportOptions};
+use sitewatch::manage::site::NewSite;
 
 /// Sites written per transaction.
 const BATCH: usize = 100;
@@ -37,34 +40,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let now = now_utc();
 
-    let groups = write_transaction(&mut conn, |c| {
-        (0..group_count)
-            .map(|g| {
-                let spec =
-                    GroupSpec { display_order: g as i32, ..GroupSpec::named(Name::parse(&format!("Group {g:02}"))?) };
-                Ok(Group::create(c, &spec)?)
-            })
-            .collect::<Result<Vec<Group>, Box<dyn std::error::Error>>>()
-    })?;
+    let mut file = ImportFile::of_sites((0..site_count).map(|i| NewSite {
+        name: Some(Name::parse(&format!("Site {i:05}")).expect("a valid name")),
+        group: Some(format!("Group {:02}", i % group_count)),
+        ..NewSite::at(SiteUrl::parse(&format!("https://site{i:05}.example.com/")).expect("a valid URL"))
+    }));
+    for g in 0..group_count {
+        let group = NewGroup { display_order: g as i32, ..NewGroup::named(Name::parse(&format!("Group {g:02}"))?) };
+        file.groups.push(GroupEntry { position: format!("group {g}"), group });
+    }
+    import::import(&mut conn, &file, &ImportOptions::default())?;
+    let sites: Vec<Site> = Site::all_with_groups(&mut conn)?.into_iter().map(|(site, _)| site).collect();
 
     let mut views_written = 0usize;
-    for batch_start in (0..site_count).step_by(BATCH) {
+    for (batch, chunk) in sites.chunks(BATCH).enumerate() {
         write_transaction(&mut conn, |c| {
             let mut views = Vec::with_capacity(BATCH * per_site);
-            for i in batch_start..(batch_start + BATCH).min(site_count) {
-                let spec = SiteSpec {
-                    name: Name::parse(&format!("Site {i:05}"))?,
-                    url: SiteUrl::parse(&format!("https://site{i:05}.example.com/"))?,
-                    group_id: groups[i % groups.len()].id,
-                    interval_secs: None,
-                    slug: None,
-                };
-                let site = Site::create(c, &spec)?;
+            for (j, site) in chunk.iter().enumerate() {
+                let i = batch * BATCH + j;
                 let mut last = None;
                 for k in 0..per_site {
                     let checked_at = now - TimeDelta::minutes((per_site - k) as i64);
                     // Mostly up, a failure now and then, one site in fifty down at the end.
-                    let up = !((i * 7 + k) % 97 == 0 || (i % 50 == 0 && k + 3 >= per_site));
+                    let up = !((i * 7 + k).is_multiple_of(97) || (i.is_multiple_of(50) && k + 3 >= per_site));
                     let view = SiteView {
                         site_id: site.id,
                         checked_at,
@@ -93,8 +91,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             views_written += views.len();
             Ok::<_, Box<dyn std::error::Error>>(())
         })?;
-        if batch_start % 1_000 == 0 {
-            eprintln!("{} sites, {views_written} views, {:.0?}", batch_start + BATCH, started.elapsed());
+        if batch % 10 == 0 {
+            eprintln!("{} sites, {views_written} views, {:.0?}", (batch + 1) * BATCH, started.elapsed());
         }
     }
 

@@ -9,6 +9,7 @@ pub mod exit_code;
 pub mod history;
 pub mod json;
 pub mod logging;
+pub mod manage;
 pub mod notify;
 pub mod settings;
 pub mod tls;

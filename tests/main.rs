@@ -6,5 +6,6 @@ mod check;
 mod cli;
 mod db;
 mod history;
+mod manage;
 mod notify;
 mod web;

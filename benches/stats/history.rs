@@ -6,15 +6,16 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDateTime, TimeDelta, Timelike};
 use diesel::connection::SimpleConnection;
 use diesel::{QueryableByName, RunQueryDsl};
-use sitewatch::db::models::group::{Group, GroupSpec};
 use sitewatch::db::models::rollup::{HourlyRollup, RollupRecord};
-use sitewatch::db::models::site::{Site, SiteSpec};
-use sitewatch::db::{DbConnection, DbError, write_transaction};
+use sitewatch::db::models::site::Site;
+use sitewatch::db::{DbConnection, write_transaction};
 use sitewatch::domain::name::Name;
 use sitewatch::domain::rollup::{Figures, hour_start};
 use sitewatch::domain::site_url::SiteUrl;
 use sitewatch::domain::time::now_utc;
 use sitewatch::history::daily::roll_up_finished_days;
+use sitewatch::manage::import::{self, ImportFile, ImportOptions};
+use sitewatch::manage::site::NewSite;
 
 use crate::bench_db::BenchDb;
 
@@ -67,26 +68,14 @@ fn templates(base_ms: u32, rng: &mut Rng) -> (Vec<Figures>, Figures) {
 }
 
 fn create_sites(conn: &mut DbConnection, count: usize, group_size: usize) -> Vec<Site> {
-    write_transaction(conn, |c| {
-        let mut sites = Vec::with_capacity(count);
-        let mut group = None;
-        for i in 0..count {
-            if i % group_size == 0 {
-                let name = Name::parse(&format!("Group {:03}", i / group_size)).unwrap();
-                group = Some(Group::create(c, &GroupSpec::named(name))?);
-            }
-            let spec = SiteSpec {
-                name: Name::parse(&format!("Site {i:05}")).unwrap(),
-                url: SiteUrl::parse(&format!("https://site{i:05}.example.com/")).unwrap(),
-                group_id: group.as_ref().expect("a group").id,
-                interval_secs: None,
-                slug: None,
-            };
-            sites.push(Site::create(c, &spec)?);
-        }
-        Ok::<_, DbError>(sites)
-    })
-    .unwrap()
+    let new = (0..count).map(|i| NewSite {
+        name: Some(Name::parse(&format!("Site {i:05}")).unwrap()),
+        group: Some(format!("Group {:03}", i / group_size)),
+        ..NewSite::at(SiteUrl::parse(&format!("https://site{i:05}.example.com/")).unwrap())
+    });
+    import::import(conn, &ImportFile::of_sites(new), &ImportOptions::default()).unwrap();
+    // Display order is group, then name: the order they were made in.
+    Site::all_with_groups(conn).unwrap().into_iter().map(|(site, _)| site).collect()
 }
 
 fn write_hourly(conn: &mut DbConnection, sites: &[Site], first_hour: NaiveDateTime, hours: i64) {

@@ -1,25 +1,30 @@
 //! `sitewatch group ...`: groups of sites.
 
+use super::CliError;
 use super::args::GroupCommand;
 use super::output::{Table, print_json};
-use super::{CliError, bad_input};
-use crate::db::models::group::{Group, GroupSpec};
-use crate::db::{Db, write_transaction};
-use crate::domain::name::Name;
-use crate::domain::slug::Slug;
+use crate::db::Db;
+use crate::db::models::group::Group;
 use crate::json::GroupJson;
+use crate::manage::group::{self, GroupFields, NewGroup};
+use crate::manage::input::Input;
+
+/// How `group add` names its arguments in messages.
+const LABELS: &[(&str, &str)] = &[("name", "NAME"), ("display_order", "--order")];
 
 pub(super) fn run(db: &Db, command: GroupCommand) -> Result<(), CliError> {
     let mut conn = db.conn()?;
     match command {
         GroupCommand::Add { name, slug, description, order } => {
-            let spec = GroupSpec {
-                name: Name::parse(&name).map_err(bad_input("group name"))?,
-                slug: slug.as_deref().map(Slug::parse).transpose().map_err(bad_input("--slug"))?,
-                description,
-                display_order: order,
+            let fields = GroupFields {
+                name: Some(name),
+                slug,
+                description: Some(description),
+                display_order: Input::Value(i64::from(order)),
             };
-            let group = write_transaction(&mut conn, |c| Group::create(c, &spec))?;
+            let refused = |e| CliError::refused(e, LABELS);
+            let new = NewGroup::try_from(fields).map_err(refused)?;
+            let group = group::add(&mut conn, &new).map_err(refused)?;
             println!("Added group {} (slug `{}`).", group.name, group.slug);
         }
         GroupCommand::List(args) => {
@@ -42,8 +47,7 @@ pub(super) fn run(db: &Db, command: GroupCommand) -> Result<(), CliError> {
             table.print_or("No groups yet. Add one with `sitewatch group add NAME`.");
         }
         GroupCommand::Remove { slug } => {
-            let group = Group::by_slug(&mut conn, &slug)?;
-            write_transaction(&mut conn, |c| Group::delete(c, group.id))?;
+            let group = group::remove(&mut conn, &slug)?;
             println!("Removed group {}.", group.slug);
         }
     }

@@ -1,7 +1,6 @@
-//! The admin commands of `sitewatch`: one file per group of subcommands.
-//!
-//! Every command that changes data runs in one transaction: bad input is refused before
-//! anything is written, and a failure half-way leaves the database as it was.
+//! The admin commands of `sitewatch`: one file per group of subcommands. Each turns its
+//! arguments into a use case's typed input, calls it (`crate::manage`), and prints the result;
+//! a refusal exits 2 with one line naming the argument at fault, and changes nothing.
 
 pub mod args;
 mod group;
@@ -19,6 +18,7 @@ use std::fmt::Display;
 
 use crate::db::{Db, DbError};
 use crate::exit_code;
+use crate::manage::ManageError;
 use crate::settings::{Settings, SettingsError};
 
 pub use args::{Cli, Command};
@@ -50,6 +50,40 @@ impl CliError {
             CliError::Db(e) if e.is_user_error() => exit_code::USAGE,
             CliError::Db(_) | CliError::Failed(_) => exit_code::FAILURE,
         }
+    }
+}
+
+impl CliError {
+    /// A use case's refusal in the CLI's words: each field named as the argument that carried
+    /// it (`labels` maps field names to arguments, "" for none; others become `--field-name`).
+    pub(crate) fn refused(error: ManageError, labels: &[(&str, &str)]) -> CliError {
+        let label = |field: &str| {
+            labels
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map_or_else(|| format!("--{}", field.replace('_', "-")), |(_, label)| (*label).to_owned())
+        };
+        match error {
+            ManageError::Invalid(errors) => {
+                let parts: Vec<String> = errors
+                    .iter()
+                    .map(|(field, message)| match label(field).as_str() {
+                        "" => message.to_owned(),
+                        label => format!("{label}: {message}"),
+                    })
+                    .collect();
+                CliError::Input(parts.join("; "))
+            }
+            ManageError::NotFound(message) | ManageError::Conflict { message, .. } => CliError::Input(message),
+            ManageError::Db(error) => CliError::Db(error),
+            ManageError::Failed(message) => CliError::Failed(message),
+        }
+    }
+}
+
+impl From<ManageError> for CliError {
+    fn from(error: ManageError) -> Self {
+        CliError::refused(error, &[])
     }
 }
 

@@ -3,31 +3,25 @@
 use std::io::{BufRead, IsTerminal};
 
 use super::CliError;
-use crate::domain::password::hash_password;
+use crate::manage::user::UserFields;
 
-/// Reads and hashes a new password for `username`.
-pub fn read_new_password_hash(username: &str, from_stdin: bool) -> Result<String, CliError> {
-    let password = if from_stdin {
+/// The password (and, from a prompt, its confirmation) for `username`; checked by the use case.
+pub fn read_new_password(username: &str, from_stdin: bool) -> Result<UserFields, CliError> {
+    if from_stdin {
         let mut line = String::new();
         std::io::stdin()
             .lock()
             .read_line(&mut line)
             .map_err(|e| CliError::Failed(format!("cannot read the password from standard input: {e}")))?;
-        line.trim_end_matches(['\r', '\n']).to_owned()
-    } else {
-        if !std::io::stdin().is_terminal() {
-            return Err(CliError::Input(
-                "no terminal to ask for the password on; pipe it in with --password-stdin".into(),
-            ));
-        }
-        let first = prompt(&format!("Password for {username}: "))?;
-        let second = prompt("Repeat the password: ")?;
-        if first != second {
-            return Err(CliError::Input("the two passwords differ; nothing was changed".into()));
-        }
-        first
-    };
-    hash_password(&password).map_err(|e| CliError::Input(e.to_string()))
+        let password = line.trim_end_matches(['\r', '\n']).to_owned();
+        return Ok(UserFields { password: Some(password), ..UserFields::default() });
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Input("no terminal to ask for the password on; pipe it in with --password-stdin".into()));
+    }
+    let first = prompt(&format!("Password for {username}: "))?;
+    let again = prompt("Repeat the password: ")?;
+    Ok(UserFields { password: Some(first), password_again: Some(again), ..UserFields::default() })
 }
 
 fn prompt(text: &str) -> Result<String, CliError> {

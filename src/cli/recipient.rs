@@ -1,15 +1,16 @@
-//! `sitewatch recipient ...`: who receives alerts by e-mail.
+//! `sitewatch recipient ...`: who receives alerts.
 
 use serde::Serialize;
 
 use super::args::RecipientCommand;
 use super::output::{Table, print_json};
 use super::{CliError, bad_input};
-use crate::db::models::group::Group;
-use crate::db::models::recipient::{Recipient, RecipientListing, Scope};
-use crate::db::models::site::Site;
-use crate::db::{Db, DbError, Id, write_transaction};
-use crate::domain::email::EmailAddress;
+use crate::db::models::recipient::{Recipient, RecipientListing};
+use crate::db::{Db, Id};
+use crate::manage::recipient::{self, NewRecipient, RecipientFields, ScopeRef};
+
+/// How `recipient add` names its arguments in messages.
+const LABELS: &[(&str, &str)] = &[("email", "EMAIL")];
 
 #[derive(Serialize)]
 struct RecipientJson {
@@ -32,16 +33,15 @@ pub(super) fn run(db: &Db, command: RecipientCommand) -> Result<(), CliError> {
     let mut conn = db.conn()?;
     match command {
         RecipientCommand::Add { email, site, group } => {
-            let email = EmailAddress::parse(&email).map_err(bad_input("e-mail"))?;
-            let (recipient, what) = write_transaction(&mut conn, |c| {
-                let (scope, what) = match (site.as_deref(), group.as_deref()) {
-                    (Some(slug), _) => (Scope::Site(Site::by_slug(c, slug)?.id), format!("site `{slug}`")),
-                    (None, Some(slug)) => (Scope::Group(Group::by_slug(c, slug)?.id), format!("group `{slug}`")),
-                    (None, None) => (Scope::All, "every site".to_owned()),
-                };
-                Ok::<_, DbError>((Recipient::add(c, &email, scope)?, what))
-            })?;
-            println!("{} will receive alerts for {what}.", recipient.email);
+            let scope = match (site, group) {
+                (Some(slug), _) => ScopeRef::Site(slug),
+                (None, Some(group)) => ScopeRef::Group(group),
+                (None, None) => ScopeRef::All,
+            };
+            let refused = |e| CliError::refused(e, LABELS);
+            let new = NewRecipient::try_from(RecipientFields { address: Some(email), scope }).map_err(refused)?;
+            let added = recipient::add(&mut conn, &new).map_err(refused)?;
+            println!("{} will receive alerts for {}.", added.recipient.email, added.scope);
         }
         RecipientCommand::List(args) => {
             let listing = Recipient::listing(&mut conn)?;
@@ -66,7 +66,7 @@ pub(super) fn run(db: &Db, command: RecipientCommand) -> Result<(), CliError> {
         }
         RecipientCommand::Remove { id } => {
             let id: Id = id.parse().map_err(bad_input("recipient id"))?;
-            write_transaction(&mut conn, |c| Recipient::delete(c, id))?;
+            recipient::remove(&mut conn, id)?;
             println!("Removed recipient {id}.");
         }
     }

@@ -6,10 +6,9 @@ use super::args::TokenCommand;
 use super::output::{Table, print_json, when};
 use super::{CliError, bad_input};
 use crate::db::models::api_token::ApiToken;
-use crate::db::models::user::User;
-use crate::db::{Db, DbError, Id, write_transaction};
-use crate::domain::api_token::issue_token;
+use crate::db::{Db, Id};
 use crate::domain::time::rfc3339;
+use crate::manage::token::{self, NewToken, TokenFields};
 
 #[derive(Serialize)]
 struct TokenJson {
@@ -24,18 +23,12 @@ pub(super) fn run(db: &Db, command: TokenCommand) -> Result<(), CliError> {
     let mut conn = db.conn()?;
     match command {
         TokenCommand::Add { user, label } => {
-            if label.chars().count() > 100 {
-                return Err(CliError::Input("--label: at most 100 characters".into()));
-            }
-            let issued = issue_token();
-            let owner = write_transaction(&mut conn, |c| {
-                let owner = User::by_username(c, &user)?;
-                ApiToken::create(c, owner.id, &label, &issued.hash)?;
-                Ok::<_, DbError>(owner)
-            })?;
+            let refused = |e| CliError::refused(e, &[("user", "USER")]);
+            let new = NewToken::try_from(TokenFields { user: Some(user), label: Some(label) }).map_err(refused)?;
+            let issued = token::add(&mut conn, &new).map_err(refused)?;
             eprintln!(
                 "New API token for {} (shown only this once; send it as `Authorization: Bearer TOKEN`):",
-                owner.username
+                issued.owner.username
             );
             println!("{}", issued.secret);
         }
@@ -68,7 +61,7 @@ pub(super) fn run(db: &Db, command: TokenCommand) -> Result<(), CliError> {
         }
         TokenCommand::Revoke { id } => {
             let id: Id = id.parse().map_err(bad_input("token id"))?;
-            write_transaction(&mut conn, |c| ApiToken::delete(c, id))?;
+            token::revoke(&mut conn, id)?;
             println!("Revoked API token {id}.");
         }
     }

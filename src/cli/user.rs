@@ -2,14 +2,19 @@
 
 use serde::Serialize;
 
+use super::CliError;
 use super::args::UserCommand;
 use super::output::{Table, print_json, when};
-use super::password_input::read_new_password_hash;
-use super::{CliError, bad_input};
+use super::password_input::read_new_password;
+use crate::db::Db;
 use crate::db::models::user::User;
-use crate::db::{Db, write_transaction};
 use crate::domain::name::Username;
 use crate::domain::time::rfc3339;
+use crate::manage::ManageError;
+use crate::manage::user::{self, NewUser, UserFields};
+
+/// How `user` commands name their arguments in messages.
+const LABELS: &[(&str, &str)] = &[("username", "NAME"), ("password", "password"), ("password_again", "password")];
 
 #[derive(Serialize)]
 struct UserJson {
@@ -21,14 +26,16 @@ struct UserJson {
 
 pub(super) fn run(db: &Db, command: UserCommand) -> Result<(), CliError> {
     let mut conn = db.conn()?;
+    let refused = |e| CliError::refused(e, LABELS);
     match command {
         UserCommand::Add { name, password_stdin } => {
-            let username = Username::parse(&name).map_err(bad_input("user name"))?;
-            if User::find_by_username(&mut conn, username.as_str())?.is_some() {
-                return Err(CliError::Input(format!("a user named `{username}` already exists")));
-            }
-            let hash = read_new_password_hash(username.as_str(), password_stdin)?;
-            let user = write_transaction(&mut conn, |c| User::create(c, &username, &hash))?;
+            // Refuse a bad or taken name before asking for a password in vain.
+            let username =
+                Username::parse(&name).map_err(|e| refused(ManageError::invalid("username", e.to_string())))?;
+            user::ensure_available(&mut conn, &username).map_err(refused)?;
+            let fields = read_new_password(username.as_str(), password_stdin)?;
+            let new = NewUser::try_from(UserFields { username: Some(name), ..fields }).map_err(refused)?;
+            let user = user::add(&mut conn, &new).map_err(refused)?;
             println!("Added user {}.", user.username);
         }
         UserCommand::List(args) => {
@@ -52,15 +59,15 @@ pub(super) fn run(db: &Db, command: UserCommand) -> Result<(), CliError> {
             table.print_or("No users yet. Add one with `sitewatch user add NAME`.");
         }
         UserCommand::Passwd { name, password_stdin } => {
-            let user = User::by_username(&mut conn, &name)?;
-            let hash = read_new_password_hash(&user.username, password_stdin)?;
-            write_transaction(&mut conn, |c| User::set_password_hash(c, user.id, &hash))?;
-            println!("Changed the password of {}.", user.username);
+            let existing = User::by_username(&mut conn, &name)?;
+            let fields = read_new_password(&existing.username, password_stdin)?;
+            let password = user::new_password(&fields).map_err(refused)?;
+            let changed = user::set_password(&mut conn, &existing.username, &password)?;
+            println!("Changed the password of {}.", changed.username);
         }
         UserCommand::Remove { name } => {
-            let user = User::by_username(&mut conn, &name)?;
-            write_transaction(&mut conn, |c| User::delete(c, user.id))?;
-            println!("Removed user {} and their API tokens.", user.username);
+            let removed = user::remove(&mut conn, &name)?;
+            println!("Removed user {} and their API tokens.", removed.username);
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 pub mod alert;
 pub mod api_token;
 pub mod database_url;
+pub mod description;
 pub mod email;
 pub mod histogram;
 pub mod interval;

@@ -11,23 +11,54 @@ pub enum PasswordError {
     TooShort,
     #[error("a password is at most 1024 characters")]
     TooLong,
+    #[error("the two passwords differ")]
+    Mismatch,
     #[error("could not hash the password: {0}")]
     Hashing(String),
 }
 
+/// A password someone chose: long enough, not absurdly long. Not stored; only its hash is.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewPassword(String);
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(..)")
+    }
+}
+
+impl NewPassword {
+    pub fn parse(password: &str) -> Result<NewPassword, PasswordError> {
+        let chars = password.chars().count();
+        if chars < MIN_PASSWORD_CHARS {
+            return Err(PasswordError::TooShort);
+        }
+        if chars > 1024 {
+            return Err(PasswordError::TooLong);
+        }
+        Ok(NewPassword(password.to_owned()))
+    }
+
+    /// A password typed twice: both copies must agree.
+    pub fn confirmed(password: &str, again: &str) -> Result<NewPassword, PasswordError> {
+        if password != again {
+            return Err(PasswordError::Mismatch);
+        }
+        NewPassword::parse(password)
+    }
+
+    /// The argon2 PHC string, with a fresh random salt.
+    pub fn hash(&self) -> Result<String, PasswordError> {
+        Argon2::default()
+            .hash_password(self.0.as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|e| PasswordError::Hashing(e.to_string()))
+    }
+}
+
 /// Checks the length rules, then hashes with a fresh random salt.
 pub fn hash_password(password: &str) -> Result<String, PasswordError> {
-    let chars = password.chars().count();
-    if chars < MIN_PASSWORD_CHARS {
-        return Err(PasswordError::TooShort);
-    }
-    if chars > 1024 {
-        return Err(PasswordError::TooLong);
-    }
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|hash| hash.to_string())
-        .map_err(|e| PasswordError::Hashing(e.to_string()))
+    NewPassword::parse(password)?.hash()
 }
 
 /// True when `password` matches the stored PHC string; a malformed hash never matches.

@@ -1,5 +1,5 @@
-//! URL-safe identifiers for groups and sites, made from names the way Djamon's
-//! `unique_slugify` did: `Shop Front` -> `shop-front`, then `shop-front-2` when taken.
+//! URL-safe identifiers for groups and sites, made from names the way Django's
+//! `unique_slugify` helpers do: `Shop Front` -> `shop-front`, then `shop-front-2` when taken.
 
 use std::fmt;
 
@@ -61,12 +61,19 @@ impl Slug {
         Slug(format!("{base}{suffix}"))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
+    /// This slug if it is free, else the first of `slug-2`, `slug-3`, ... that is.
+    pub fn first_free(&self, is_taken: impl Fn(&str) -> bool) -> Slug {
+        if !is_taken(self.as_str()) {
+            return self.clone();
+        }
+        (2..)
+            .map(|n| self.with_suffix(n))
+            .find(|candidate| !is_taken(candidate.as_str()))
+            .expect("an unbounded range always yields a free suffix")
     }
 
-    pub fn into_string(self) -> String {
-        self.0
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -122,6 +129,14 @@ mod tests {
         let slug = Slug::from_name("shop", "site");
         assert_eq!(slug.with_suffix(2).as_str(), "shop-2");
         assert_eq!(slug.with_suffix(10).as_str(), "shop-10");
+    }
+
+    #[test]
+    fn the_first_gap_is_used() {
+        let base = Slug::parse("shop").unwrap();
+        assert_eq!(base.first_free(|_| false).as_str(), "shop");
+        let taken = ["shop", "shop-2", "shop-4", "shopping"];
+        assert_eq!(base.first_free(|s| taken.contains(&s)).as_str(), "shop-3");
     }
 
     #[test]

@@ -13,7 +13,8 @@ use actix_web::{App, HttpServer, web};
 use sha2::{Digest, Sha512};
 
 use super::auth::{self, login, setup};
-use super::error::{WebError, form_error, json_error, path_error, query_error, render_html_errors};
+use super::error::{WebError, form_error, json_error, path_error, query_error};
+use super::error_page::render_html_errors;
 use super::state::AppState;
 use super::{admin, api, assets, dashboard, health, metrics, pages};
 use crate::db::models::app_setting::{self, SECRET_KEY};

@@ -1,22 +1,17 @@
 //! The one error type of the web layer, and how it answers.
 //!
-//! Policy: handlers return `WebError`. Validation failures are `Invalid` (422) or `BadRequest`
-//! (400); `DbError::NotFound`/`Conflict` become 404/409; anything else is `Internal` (500),
-//! logged with its cause and shown to people only as "something went wrong". Errors answer
-//! `{"error": "..."}`; [`render_html_errors`] turns them into an HTML page on browser routes.
+//! Policy: handlers return `WebError`. Validation failures are `Invalid`/`Fields` (422) or
+//! `BadRequest` (400); a use case's refusals map as not found 404, duplicate 409, invalid 422,
+//! naming the field; anything else is `Internal` (500), logged with its cause and shown to
+//! people only as "something went wrong". Errors answer `{"error": "...", "field": ...}`;
+//! `error_page` turns them into an HTML page on browser routes.
 
-use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::ServiceResponse;
+use actix_web::body::BoxBody;
 use actix_web::http::{StatusCode, header};
-use actix_web::middleware::ErrorHandlerResponse;
-use actix_web::{HttpMessage, HttpResponse, ResponseError};
-use askama::Template;
+use actix_web::{HttpResponse, ResponseError};
 
-use super::auth::CurrentUser;
-use super::routes::wants_json;
-use super::state::AppState;
-use super::view::Chrome;
 use crate::db::DbError;
+use crate::manage::{FieldErrors, ManageError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -32,6 +27,12 @@ pub enum WebError {
     Conflict(String),
     #[error("{0}")]
     Invalid(String),
+    /// Fields a use case refused: 422 naming the first.
+    #[error("{0}")]
+    Fields(FieldErrors),
+    /// A duplicate, caused by `field` when known: 409.
+    #[error("{message}")]
+    Duplicate { field: Option<&'static str>, message: String },
     #[error("{message}")]
     TooManyRequests { message: String, retry_after_secs: i64 },
     #[error("{0}")]
@@ -61,6 +62,18 @@ impl From<DbError> for WebError {
     }
 }
 
+impl From<ManageError> for WebError {
+    fn from(error: ManageError) -> Self {
+        match error {
+            ManageError::Invalid(errors) => WebError::Fields(errors),
+            ManageError::NotFound(message) => WebError::NotFound(message),
+            ManageError::Conflict { field, message } => WebError::Duplicate { field, message },
+            ManageError::Db(error) => WebError::from(error),
+            ManageError::Failed(message) => WebError::Internal(message),
+        }
+    }
+}
+
 impl From<diesel::result::Error> for WebError {
     fn from(error: diesel::result::Error) -> Self {
         WebError::from(DbError::Query(error))
@@ -70,6 +83,9 @@ impl From<diesel::result::Error> for WebError {
 #[derive(serde::Serialize)]
 struct ErrorBody {
     error: String,
+    /// The input field at fault, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'static str>,
 }
 
 impl ResponseError for WebError {
@@ -80,7 +96,8 @@ impl ResponseError for WebError {
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Conflict(_) => StatusCode::CONFLICT,
-            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Invalid(_) | WebError::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Duplicate { .. } => StatusCode::CONFLICT,
             WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -98,56 +115,13 @@ impl ResponseError for WebError {
         if let WebError::Unauthorized(_) = self {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        response.json(ErrorBody { error: self.public_message() })
+        let field = match self {
+            WebError::Fields(errors) => errors.first_field(),
+            WebError::Duplicate { field, .. } => *field,
+            _ => None,
+        };
+        response.json(ErrorBody { error: self.public_message(), field })
     }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    chrome: Chrome,
-    status: u16,
-    reason: String,
-    message: String,
-}
-
-/// Error handler for every route: JSON routes keep their `{"error": ...}` body; browser routes
-/// get the same message on an HTML page with the site's layout.
-pub fn render_html_errors<B: MessageBody + 'static>(
-    res: ServiceResponse<B>,
-) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    // JSON routes keep their body; so do pages a handler rendered itself with an error status
-    // (a form sent back with 422, the login form with 429): only errors get the error page.
-    if wants_json(res.request().path()) || res.response().error().is_none() {
-        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
-    }
-    let status = res.status();
-    let message = match res.response().error() {
-        Some(error) => match error.as_error::<WebError>() {
-            Some(web_error) => web_error.public_message(),
-            None => error.to_string(),
-        },
-        None => status.canonical_reason().unwrap_or("error").to_owned(),
-    };
-    let signed_in = res.request().extensions().get::<CurrentUser>().map(|u| u.username.clone());
-    let page = ErrorPage {
-        chrome: Chrome::without_forms(
-            signed_in,
-            res.request().app_data::<actix_web::web::Data<AppState>>().map_or(chrono_tz::UTC, |s| s.time_zone),
-        ),
-        status: status.as_u16(),
-        reason: status.canonical_reason().unwrap_or("Error").to_owned(),
-        message,
-    };
-    let html = page.render().map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))?;
-    let mut builder = HttpResponse::build(status);
-    builder.content_type("text/html; charset=utf-8");
-    if let Some(retry) = res.headers().get(header::RETRY_AFTER) {
-        builder.insert_header((header::RETRY_AFTER, retry.clone()));
-    }
-    let response = builder.body(html);
-    let (req, _) = res.into_parts();
-    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
 }
 
 /// Turns extractor errors (bad query strings, unreadable JSON) into `WebError`s.

@@ -10,15 +10,15 @@ mod assets;
 mod auth;
 mod dashboard;
 mod error;
+mod error_page;
 mod filters;
-mod forms;
 mod health;
+mod layout;
 mod metrics;
 mod pages;
 mod paging;
 mod routes;
 mod state;
-mod view;
 
 pub use app::{ServeError, WebServer};
 pub use error::WebError;

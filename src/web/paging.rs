@@ -8,6 +8,12 @@ use super::error::WebError;
 
 pub const MAX_PER_PAGE: u32 = 100;
 
+/// How many items a list shows when the query does not say.
+pub const VIEWS_PER_PAGE: u32 = 10;
+pub const OUTAGES_PER_PAGE: u32 = 25;
+pub const SITES_PER_PAGE: u32 = 100;
+pub const GROUPS_PER_PAGE: u32 = 100;
+
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {

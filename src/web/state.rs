@@ -10,6 +10,7 @@ use super::dashboard::DashboardCache;
 use super::error::WebError;
 use super::metrics::WindowMetrics;
 use crate::db::{Db, DbConnection, write_transaction};
+use crate::manage::ManageError;
 
 pub struct AppState {
     pub db: Db,
@@ -51,6 +52,16 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
         self.run(move |conn| write_transaction(conn, f).map_err(Into::into)).await
+    }
+
+    /// Runs a use case on the blocking pool. The outer error is the request's (no connection);
+    /// the inner one is the use case's refusal, for the handler to show in its own way.
+    pub async fn manage<T, F>(&self, f: F) -> Result<Result<T, ManageError>, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ManageError> + Send + 'static,
+    {
+        self.run(move |conn| Ok(f(conn))).await
     }
 
     /// Runs `f` with a pooled connection on the blocking pool.

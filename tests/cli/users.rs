@@ -22,9 +22,13 @@ both_backends! {
         assert!(sitewatch::domain::password::verify_password("battery staple", &hash_after));
         assert!(!sitewatch::domain::password::verify_password("correct horse", &hash_after));
 
+        let err = sw(db, &["user", "remove", "alice"]).usage_error();
+        assert!(err.contains("last user"), "the last user stays, or nobody could sign in: {err}");
+        sw(db, &["user", "add", "bob", "--password-stdin"]).stdin("correct horse\n").ok();
         sw(db, &["user", "remove", "alice"]).ok();
         let listed = sw(db, &["user", "list", "--json"]).run().json();
-        assert_eq!(listed.as_array().unwrap().len(), 0);
+        assert_eq!(listed.as_array().unwrap().len(), 1);
+        assert_eq!(listed[0]["username"], "bob");
     }
 
     fn bad_user_input_changes_nothing(db) {

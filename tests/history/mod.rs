@@ -9,9 +9,8 @@ mod purge;
 mod retention;
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
-use sitewatch::db::models::group::Group;
 use sitewatch::db::models::rollup::{DailyRollup, HourlyRollup, RollupRecord};
-use sitewatch::db::models::site::{Site, SiteSpec};
+use sitewatch::db::models::site::Site;
 use sitewatch::db::models::site_view::SiteView;
 use sitewatch::db::{DbConnection, Id, write_transaction};
 use sitewatch::domain::histogram::RELATIVE_ERROR;
@@ -21,6 +20,7 @@ use sitewatch::domain::site_url::SiteUrl;
 use sitewatch::domain::window::Span;
 use sitewatch::history::daily::rolled_until;
 use sitewatch::history::stats::figures_between;
+use sitewatch::manage::site::NewSite;
 
 /// A UTC time at whole seconds.
 pub fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> NaiveDateTime {
@@ -33,18 +33,14 @@ pub fn micros(n: i64) -> TimeDelta {
 
 /// `n` new sites in the default group, each with a URL of its own.
 pub fn add_sites(conn: &mut DbConnection, n: usize) -> Vec<Site> {
-    let group = Group::default_group(conn).unwrap();
     (0..n)
         .map(|_| {
             let host = Id::new().as_uuid().simple().to_string();
-            let spec = SiteSpec {
-                name: Name::parse(&format!("site {}", &host[..8])).unwrap(),
-                url: SiteUrl::parse(&format!("https://{host}.example.com/")).unwrap(),
-                group_id: group.id,
-                interval_secs: None,
-                slug: None,
+            let new = NewSite {
+                name: Some(Name::parse(&format!("site {}", &host[..8])).unwrap()),
+                ..NewSite::at(SiteUrl::parse(&format!("https://{host}.example.com/")).unwrap())
             };
-            Site::create(conn, &spec).unwrap()
+            sitewatch::manage::site::add(conn, &new).unwrap().0
         })
         .collect()
 }

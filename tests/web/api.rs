@@ -83,8 +83,13 @@ both_backends! {
         assert_eq!((b["slug"].as_str(), b["group"].as_str(), b["interval_secs"].as_i64(), b["status"].as_str()), (Some("shop"), Some("web-shop"), Some(120), Some("unknown")));
         let (s, b) = call(with(c.post(app.url("/api/sites"))).json(&json!({"name": "Again", "url": "https://shop.example.com/", "group": "web-shop"})));
         assert_error(s, &b, 409, "already watched");
+        assert_eq!(b["field"], "url", "{b}");
         let (s, b) = call(with(c.post(app.url("/api/sites"))).json(&json!({"name": "Bad", "url": "ftp://x.example.com/", "group": "web-shop"})));
         assert_error(s, &b, 422, "url");
+        assert_eq!(b["field"], "url", "a refused field is named for scripts: {b}");
+        let (s, b) = call(with(c.post(app.url("/api/sites"))).json(&json!({"name": "", "url": "https://empty.example.com/"})));
+        assert_error(s, &b, 422, "name");
+        assert_eq!(b["field"], "name", "an explicitly empty name is refused, not defaulted: {b}");
         let (s, b) = call(with(c.post(app.url("/api/sites"))).json(&json!({"name": "Lost", "url": "https://lost.example.com/", "group": "nope"})));
         assert_error(s, &b, 422, "there is no group `nope`");
         let (s, b) = call(with(c.post(app.url("/api/sites"))).json(&json!({"url": "https://blog.example.com/"})));

@@ -3,11 +3,11 @@
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use sitewatch::db::models::check_run::{CheckRun, RunCounts, RunState};
-use sitewatch::db::models::group::{Group, GroupSpec};
+use sitewatch::db::models::group::Group;
 use sitewatch::db::models::notification::{Delivery, Notification};
 use sitewatch::db::models::outage::{Outage, OutageSite};
 use sitewatch::db::models::rollup::HourlyRollup;
-use sitewatch::db::models::site::{Site, SiteSpec};
+use sitewatch::db::models::site::Site;
 use sitewatch::db::models::site_view::SiteView;
 use sitewatch::db::schema::{deliveries, sites};
 use sitewatch::db::{Db, Id};
@@ -15,23 +15,23 @@ use sitewatch::domain::name::Name;
 use sitewatch::domain::site_url::SiteUrl;
 use sitewatch::domain::slug::Slug;
 use sitewatch::domain::time::now_utc;
+use sitewatch::manage::group::{self as groups, NewGroup};
+use sitewatch::manage::site::{self as sites_use_case, NewSite};
 
 pub fn group(db: &Db, name: &str, slug: &str) -> Group {
     let mut conn = db.conn().unwrap();
-    let spec = GroupSpec { slug: Some(Slug::parse(slug).unwrap()), ..GroupSpec::named(Name::parse(name).unwrap()) };
-    Group::create(&mut conn, &spec).unwrap()
+    let new = NewGroup { slug: Some(Slug::parse(slug).unwrap()), ..NewGroup::named(Name::parse(name).unwrap()) };
+    groups::add(&mut conn, &new).unwrap()
 }
 
 pub fn site(db: &Db, group: &Group, name: &str, url: &str) -> Site {
     let mut conn = db.conn().unwrap();
-    let spec = SiteSpec {
-        name: Name::parse(name).unwrap(),
-        url: SiteUrl::parse(url).unwrap(),
-        group_id: group.id,
-        interval_secs: None,
-        slug: None,
+    let new = NewSite {
+        name: Some(Name::parse(name).unwrap()),
+        group: Some(group.slug.clone()),
+        ..NewSite::at(SiteUrl::parse(url).unwrap())
     };
-    Site::create(&mut conn, &spec).unwrap()
+    sites_use_case::add(&mut conn, &new).unwrap().0
 }
 
 /// `count` checks one minute apart ending at `last`, every `down_every`-th one down (0: never),

@@ -1,4 +1,4 @@
-//! Groups sort sites by type (Djamon's `Group`).
+//! Groups sort sites by type: one row per group, and the queries the use cases build on.
 
 use std::collections::HashMap;
 
@@ -9,7 +9,6 @@ use crate::db::error::conflict_on_unique;
 use crate::db::schema::{groups, sites};
 use crate::db::slugs;
 use crate::db::{DbConnection, DbError, Id};
-use crate::domain::name::Name;
 use crate::domain::slug::Slug;
 use crate::domain::time::now_utc;
 
@@ -27,31 +26,14 @@ pub struct Group {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Insertable)]
+/// A group's stored fields, for an insert or a whole-row update.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
 #[diesel(table_name = groups)]
-struct GroupRow<'a> {
-    id: Id,
-    name: &'a str,
-    slug: &'a str,
-    description: &'a str,
-    display_order: i32,
-    created_at: NaiveDateTime,
-}
-
-/// What a person asks for when creating or editing a group.
-#[derive(Debug, Clone)]
-pub struct GroupSpec {
-    pub name: Name,
-    /// Chosen by hand; made from the name when absent.
-    pub slug: Option<Slug>,
-    pub description: String,
+pub struct GroupRow<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub description: &'a str,
     pub display_order: i32,
-}
-
-impl GroupSpec {
-    pub fn named(name: Name) -> GroupSpec {
-        GroupSpec { name, slug: None, description: String::new(), display_order: 0 }
-    }
 }
 
 impl Group {
@@ -74,94 +56,56 @@ impl Group {
             .ok_or_else(|| DbError::NotFound(format!("there is no group `{slug}` (see `sitewatch group list`)")))
     }
 
-    pub fn create(conn: &mut DbConnection, spec: &GroupSpec) -> Result<Group, DbError> {
-        let lower = spec.name.as_str().to_lowercase();
-        let same_name = Group::all(conn)?.into_iter().find(|g| g.name.to_lowercase() == lower);
-        if let Some(existing) = same_name {
-            return Err(DbError::Conflict(format!(
-                "a group named `{}` already exists (slug `{}`)",
-                existing.name, existing.slug
-            )));
-        }
-        let slug = Group::choose_slug(conn, spec)?;
-        let row = GroupRow {
-            id: Id::new(),
-            name: spec.name.as_str(),
-            slug: slug.as_str(),
-            description: spec.description.trim(),
-            display_order: spec.display_order,
-            created_at: now_utc(),
-        };
-        diesel::insert_into(groups::table)
-            .values(&row)
-            .execute(conn)
-            .map_err(|e| conflict_on_unique(e, || format!("the group slug `{slug}` is already taken")))?;
-        Ok(Group::find(conn, row.id)?.expect("the group was just inserted"))
+    /// The group whose name equals `name` ignoring case (Unicode-aware, so compared here
+    /// rather than by the database's ASCII-only `lower`).
+    pub fn find_by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Option<Group>> {
+        let lower = name.trim().to_lowercase();
+        Ok(Group::all(conn)?.into_iter().find(|g| g.name.to_lowercase() == lower))
     }
 
-    fn choose_slug(conn: &mut DbConnection, spec: &GroupSpec) -> Result<Slug, DbError> {
-        if let Some(slug) = &spec.slug {
-            return match Group::find_by_slug(conn, slug.as_str())? {
-                Some(_) => Err(DbError::Conflict(format!("the group slug `{slug}` is already taken"))),
-                None => Ok(slug.clone()),
-            };
+    /// A group named by its slug or, failing that, by its name.
+    pub fn find_by_reference(conn: &mut DbConnection, wanted: &str) -> QueryResult<Option<Group>> {
+        match Group::find_by_slug(conn, wanted.trim())? {
+            Some(group) => Ok(Some(group)),
+            None => Group::find_by_name(conn, wanted),
         }
-        let base = Slug::from_name(spec.name.as_str(), "group");
+    }
+
+    /// `base`, or the first of `base-2`, `base-3`, ... no group has yet.
+    pub fn free_slug(conn: &mut DbConnection, base: &Slug) -> QueryResult<Slug> {
         let taken: Vec<String> =
-            groups::table.filter(groups::slug.like(slugs::family_pattern(&base))).select(groups::slug).load(conn)?;
-        Ok(slugs::first_free(&base, &taken))
+            groups::table.filter(groups::slug.like(slugs::family_pattern(base))).select(groups::slug).load(conn)?;
+        Ok(base.first_free(|candidate| taken.iter().any(|t| t == candidate)))
     }
 
-    /// The `default` group, created the first time a site needs it.
-    pub fn default_group(conn: &mut DbConnection) -> Result<Group, DbError> {
-        if let Some(group) = Group::find_by_slug(conn, DEFAULT_GROUP_SLUG)? {
-            return Ok(group);
-        }
-        let spec = GroupSpec {
-            name: Name::parse("Default").expect("a valid name"),
-            slug: Some(Slug::parse(DEFAULT_GROUP_SLUG).expect("a valid slug")),
-            description: String::new(),
-            display_order: 0,
-        };
-        Group::create(conn, &spec)
+    pub fn insert(conn: &mut DbConnection, row: &GroupRow<'_>) -> Result<Group, DbError> {
+        let id = Id::new();
+        diesel::insert_into(groups::table)
+            .values((row, groups::id.eq(id), groups::created_at.eq(now_utc())))
+            .execute(conn)
+            .map_err(|e| conflict_on_unique(e, || format!("the group slug `{}` is already taken", row.slug)))?;
+        Ok(Group::find(conn, id)?.expect("the group was just inserted"))
     }
 
-    /// Renames, re-describes or reorders a group; its slug changes only when one is given.
-    pub fn update(conn: &mut DbConnection, id: Id, spec: &GroupSpec) -> Result<Group, DbError> {
-        let lower = spec.name.as_str().to_lowercase();
-        if let Some(other) = Group::all(conn)?.into_iter().find(|g| g.id != id && g.name.to_lowercase() == lower) {
-            return Err(DbError::Conflict(format!("a group named `{}` already exists", other.name)));
-        }
-        if let Some(slug) = &spec.slug {
-            if Group::find_by_slug(conn, slug.as_str())?.is_some_and(|g| g.id != id) {
-                return Err(DbError::Conflict(format!("the group slug `{slug}` is already taken")));
-            }
-            diesel::update(groups::table.find(id)).set(groups::slug.eq(slug.as_str())).execute(conn)?;
-        }
+    pub fn update(conn: &mut DbConnection, id: Id, row: &GroupRow<'_>) -> Result<Group, DbError> {
         diesel::update(groups::table.find(id))
-            .set((
-                groups::name.eq(spec.name.as_str()),
-                groups::description.eq(spec.description.trim()),
-                groups::display_order.eq(spec.display_order),
-            ))
-            .execute(conn)?;
+            .set(row)
+            .execute(conn)
+            .map_err(|e| conflict_on_unique(e, || format!("the group slug `{}` is already taken", row.slug)))?;
         Group::find(conn, id)?.ok_or_else(|| DbError::NotFound("that group no longer exists".into()))
     }
 
-    /// Removes an empty group; a group that still holds sites is refused with their count.
-    pub fn delete(conn: &mut DbConnection, id: Id) -> Result<(), DbError> {
-        let holding: i64 = sites::table.filter(sites::group_id.eq(id)).count().get_result(conn)?;
-        if holding > 0 {
-            return Err(DbError::Conflict(format!(
-                "the group still holds {holding} site(s); move or remove them first"
-            )));
-        }
-        diesel::delete(groups::table.find(id)).execute(conn)?;
-        Ok(())
+    pub fn delete(conn: &mut DbConnection, id: Id) -> QueryResult<usize> {
+        diesel::delete(groups::table.find(id)).execute(conn)
     }
 
     pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
         groups::table.count().get_result(conn)
+    }
+
+    /// How many sites the group holds.
+    pub fn site_count(conn: &mut DbConnection, id: Id) -> QueryResult<i64> {
+        sites::table.filter(sites::group_id.eq(id)).count().get_result(conn)
     }
 
     /// A page of groups in display order.

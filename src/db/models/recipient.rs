@@ -53,18 +53,13 @@ impl Recipient {
         }
     }
 
-    /// Adds an address for a scope; the same address twice for one scope is refused.
-    pub fn add(conn: &mut DbConnection, email: &EmailAddress, scope: Scope) -> Result<Recipient, DbError> {
+    /// Stores an address for a scope (the use case has checked it is not there already).
+    pub fn insert(conn: &mut DbConnection, email: &EmailAddress, scope: Scope) -> Result<Recipient, DbError> {
         let (site_id, group_id) = match scope {
             Scope::All => (None, None),
             Scope::Group(id) => (None, Some(id)),
             Scope::Site(id) => (Some(id), None),
         };
-        let lower = email.as_str().to_lowercase();
-        let duplicate = Recipient::in_scope(conn, scope)?.into_iter().any(|r| r.email.to_lowercase() == lower);
-        if duplicate {
-            return Err(DbError::Conflict(format!("{email} already receives these alerts")));
-        }
         let row = RecipientRow { id: Id::new(), email: email.as_str(), site_id, group_id, created_at: now_utc() };
         diesel::insert_into(recipients::table).values(&row).execute(conn)?;
         Ok(recipients::table.find(row.id).select(Recipient::as_select()).first(conn)?)
@@ -78,23 +73,6 @@ impl Recipient {
             Scope::Group(id) => query.filter(recipients::group_id.eq(id)).load(conn),
             Scope::Site(id) => query.filter(recipients::site_id.eq(id)).load(conn),
         }
-    }
-
-    /// Everyone who hears about a site: its own list, its group's and the global one,
-    /// each address once (compared without regard to case).
-    pub fn addresses_for_site(conn: &mut DbConnection, site_id: Id, group_id: Id) -> QueryResult<Vec<String>> {
-        let rows: Vec<String> = recipients::table
-            .filter(
-                recipients::site_id
-                    .eq(site_id)
-                    .or(recipients::group_id.eq(group_id))
-                    .or(recipients::site_id.is_null().and(recipients::group_id.is_null())),
-            )
-            .order(recipients::email.asc())
-            .select(recipients::email)
-            .load(conn)?;
-        let mut seen = std::collections::HashSet::new();
-        Ok(rows.into_iter().filter(|e| seen.insert(e.to_lowercase())).collect())
     }
 
     /// Every recipient with the slug it is attached to.

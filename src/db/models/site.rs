@@ -8,11 +8,8 @@ use crate::db::models::group::Group;
 use crate::db::schema::{groups, sites};
 use crate::db::slugs;
 use crate::db::{DbConnection, DbError, Id};
-use crate::domain::name::Name;
-use crate::domain::site_url::SiteUrl;
 use crate::domain::slug::Slug;
 use crate::domain::status::Status;
-use crate::domain::time::now_utc;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = sites)]
@@ -38,48 +35,39 @@ pub struct Site {
     pub view_count: i64,
 }
 
-#[derive(Insertable)]
+/// A new site's row.
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = sites)]
-struct SiteRow<'a> {
-    id: Id,
-    group_id: Id,
-    name: &'a str,
-    slug: &'a str,
-    url: &'a str,
-    active: bool,
-    interval_secs: Option<i32>,
-    created_at: NaiveDateTime,
-}
-
-#[derive(AsChangeset)]
-#[diesel(table_name = sites)]
-struct SiteChangeRow<'a> {
-    name: Option<&'a str>,
-    url: Option<&'a str>,
-    group_id: Option<Id>,
-    interval_secs: Option<Option<i32>>,
-    active: Option<bool>,
-}
-
-/// What a person asks for when adding a site.
-#[derive(Debug, Clone)]
-pub struct SiteSpec {
-    pub name: Name,
-    pub url: SiteUrl,
+pub struct NewSiteRow<'a> {
+    pub id: Id,
     pub group_id: Id,
-    pub interval_secs: Option<u32>,
-    /// Chosen by hand; made from the name when absent.
-    pub slug: Option<Slug>,
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: &'a str,
+    pub active: bool,
+    pub interval_secs: Option<i32>,
+    pub created_at: NaiveDateTime,
 }
 
-/// A change to an existing site; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct SiteChange {
-    pub name: Option<Name>,
-    pub url: Option<SiteUrl>,
+/// The fields a change may set; `None` leaves a column as it is.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = sites)]
+pub struct SiteChangeRow<'a> {
+    pub name: Option<&'a str>,
+    pub url: Option<&'a str>,
     pub group_id: Option<Id>,
-    pub interval_secs: Option<Option<u32>>,
+    pub interval_secs: Option<Option<i32>>,
     pub active: Option<bool>,
+}
+
+impl SiteChangeRow<'_> {
+    fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.url.is_none()
+            && self.group_id.is_none()
+            && self.interval_secs.is_none()
+            && self.active.is_none()
+    }
 }
 
 impl Site {
@@ -103,6 +91,11 @@ impl Site {
 
     pub fn find_by_url(conn: &mut DbConnection, url: &str) -> QueryResult<Option<Site>> {
         sites::table.filter(sites::url.eq(url)).select(Site::as_select()).first(conn).optional()
+    }
+
+    /// Every site's slug and URL, for checking many new sites at once.
+    pub fn slugs_and_urls(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+        sites::table.select((sites::slug, sites::url)).load(conn)
     }
 
     /// Every site with its group, in display order (group order, group name, site name).
@@ -139,71 +132,35 @@ impl Site {
         sites::table.filter(sites::group_id.eq(group_id)).order(sites::name.asc()).select(Site::as_select()).load(conn)
     }
 
-    /// Adds a site. The same URL twice is refused; equal names get `name`, `name-2` slugs.
-    pub fn create(conn: &mut DbConnection, spec: &SiteSpec) -> Result<Site, DbError> {
-        if let Some(existing) = Site::find_by_url(conn, spec.url.as_str())? {
-            return Err(DbError::Conflict(format!("{} is already watched as `{}`", spec.url, existing.slug)));
-        }
-        let slug = Site::choose_slug(conn, &spec.name, spec.slug.as_ref())?;
-        let row = SiteRow {
-            id: Id::new(),
-            group_id: spec.group_id,
-            name: spec.name.as_str(),
-            slug: slug.as_str(),
-            url: spec.url.as_str(),
-            active: true,
-            interval_secs: spec.interval_secs.map(|s| s as i32),
-            created_at: now_utc(),
-        };
-        diesel::insert_into(sites::table)
-            .values(&row)
-            .execute(conn)
-            .map_err(|e| conflict_on_unique(e, || format!("the site slug `{slug}` is already taken")))?;
-        Ok(Site::find(conn, row.id)?.expect("the site was just inserted"))
-    }
-
-    fn choose_slug(conn: &mut DbConnection, name: &Name, wanted: Option<&Slug>) -> Result<Slug, DbError> {
-        if let Some(slug) = wanted {
-            return match Site::find_by_slug(conn, slug.as_str())? {
-                Some(_) => Err(DbError::Conflict(format!("the site slug `{slug}` is already taken"))),
-                None => Ok(slug.clone()),
-            };
-        }
-        let base = Slug::from_name(name.as_str(), "site");
+    /// `base`, or the first of `base-2`, `base-3`, ... no site has yet.
+    pub fn free_slug(conn: &mut DbConnection, base: &Slug) -> QueryResult<Slug> {
         let taken: Vec<String> =
-            sites::table.filter(sites::slug.like(slugs::family_pattern(&base))).select(sites::slug).load(conn)?;
-        Ok(slugs::first_free(&base, &taken))
+            sites::table.filter(sites::slug.like(slugs::family_pattern(base))).select(sites::slug).load(conn)?;
+        Ok(base.first_free(|candidate| taken.iter().any(|t| t == candidate)))
     }
 
-    /// Applies a change; a new URL must not be watched already. The slug stays as it was.
-    pub fn update(conn: &mut DbConnection, id: Id, change: &SiteChange) -> Result<Site, DbError> {
-        if let Some(url) = &change.url
-            && let Some(other) = Site::find_by_url(conn, url.as_str())?.filter(|s| s.id != id)
-        {
-            return Err(DbError::Conflict(format!("{url} is already watched as `{}`", other.slug)));
+    /// Inserts new sites, many rows per statement.
+    pub fn insert_all(conn: &mut DbConnection, rows: &[NewSiteRow<'_>]) -> Result<(), DbError> {
+        for chunk in rows.chunks(500) {
+            crate::db::connection::on_each_backend!(conn, |inner| {
+                diesel::insert_into(sites::table).values(chunk).execute(inner)
+            })
+            .map_err(|e| {
+                conflict_on_unique(e, || "another site with the same slug or URL was added meanwhile".into())
+            })?;
         }
-        let row = SiteChangeRow {
-            name: change.name.as_ref().map(Name::as_str),
-            url: change.url.as_ref().map(SiteUrl::as_str),
-            group_id: change.group_id,
-            interval_secs: change.interval_secs.map(|i| i.map(|s| s as i32)),
-            active: change.active,
-        };
-        let has_changes = row.name.is_some()
-            || row.url.is_some()
-            || row.group_id.is_some()
-            || row.interval_secs.is_some()
-            || row.active.is_some();
-        if has_changes {
-            diesel::update(sites::table.find(id)).set(&row).execute(conn)?;
+        Ok(())
+    }
+
+    /// Applies a change; the slug stays as it was.
+    pub fn update(conn: &mut DbConnection, id: Id, change: &SiteChangeRow<'_>) -> Result<Site, DbError> {
+        if !change.is_empty() {
+            diesel::update(sites::table.find(id))
+                .set(change)
+                .execute(conn)
+                .map_err(|e| conflict_on_unique(e, || "another site with the same URL was added meanwhile".into()))?;
         }
         Site::find(conn, id)?.ok_or_else(|| DbError::NotFound("that site no longer exists".into()))
-    }
-
-    /// Pauses (`false`) or resumes (`true`) checks of a site.
-    pub fn set_active(conn: &mut DbConnection, slug: &str, active: bool) -> Result<Site, DbError> {
-        let site = Site::by_slug(conn, slug)?;
-        Site::update(conn, site.id, &SiteChange { active: Some(active), ..SiteChange::default() })
     }
 
     /// Removes a site and its check history; outages keep their copy of its name.

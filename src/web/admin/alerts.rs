@@ -10,8 +10,8 @@ use crate::domain::time::now_utc;
 use crate::web::auth::csrf::CsrfForm;
 use crate::web::auth::login::Empty;
 use crate::web::error::WebError;
+use crate::web::layout::{Chrome, local};
 use crate::web::state::AppState;
-use crate::web::view::{Chrome, local};
 
 pub struct DeliveryRow {
     pub id: String,

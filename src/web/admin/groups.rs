@@ -4,14 +4,38 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{ConfirmPage, done, html};
+use super::{ConfirmPage, done, form_errors, html};
 use crate::db::models::group::Group;
-use crate::db::models::site::Site;
+use crate::manage::FieldErrors;
+use crate::manage::group::{self, GroupChange, GroupFields, NewGroup};
+use crate::manage::input::Input;
 use crate::web::auth::csrf::CsrfForm;
+use crate::web::auth::login::Empty;
 use crate::web::error::WebError;
-use crate::web::forms::{FieldErrors, GroupInput, Refused, attempt};
+use crate::web::layout::Chrome;
 use crate::web::state::AppState;
-use crate::web::view::Chrome;
+
+/// The group form's fields as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct GroupInput {
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub display_order: String,
+}
+
+impl GroupInput {
+    /// The form sends every field; a blank slug means "make one from the name" (or keep it).
+    fn fields(&self) -> GroupFields {
+        GroupFields {
+            name: Some(self.name.clone()),
+            slug: Some(self.slug.clone()),
+            description: Some(self.description.clone()),
+            display_order: Input::from_text(&self.display_order, Input::Absent),
+        }
+    }
+}
 
 #[derive(Template, askama_web::WebTemplate)]
 #[template(path = "admin/groups.html")]
@@ -67,20 +91,16 @@ async fn create(
     form: CsrfForm<GroupInput>,
 ) -> Result<HttpResponse, WebError> {
     let CsrfForm(input) = form;
-    let spec = match input.parse() {
-        Ok(spec) => spec,
-        Err(errors) => {
-            return html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing: None, input, errors });
-        }
-    };
-    let result = state
-        .run(move |conn| attempt(conn, |c| Group::create(c, &spec).map_err(|e| Refused::conflict(e, "name"))))
-        .await?;
+    let fields = input.fields();
+    let result = state.manage(move |conn| group::add(conn, &NewGroup::try_from(fields)?)).await?;
     match result {
         Ok(group) => {
             Ok(done(&req, &state, "/admin/groups", format!("Added group {} (slug {}).", group.name, group.slug)))
         }
-        Err(errors) => html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing: None, input, errors }),
+        Err(refused) => {
+            let errors = form_errors(refused, "name")?;
+            html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing: None, input, errors })
+        }
     }
 }
 
@@ -110,21 +130,14 @@ async fn update(
     let CsrfForm(input) = form;
     let slug = slug.into_inner();
     let editing = Some(slug.clone());
-    let spec = match input.parse() {
-        Ok(spec) => spec,
-        Err(errors) => return html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing, input, errors }),
-    };
-    let result = state
-        .run(move |conn| {
-            attempt(conn, |c| {
-                let group = Group::by_slug(c, &slug)?;
-                Group::update(c, group.id, &spec).map_err(|e| Refused::conflict(e, "name"))
-            })
-        })
-        .await?;
+    let fields = input.fields();
+    let result = state.manage(move |conn| group::change(conn, &slug, &GroupChange::try_from(fields)?)).await?;
     match result {
         Ok(group) => Ok(done(&req, &state, "/admin/groups", format!("Saved group {}.", group.name))),
-        Err(errors) => html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing, input, errors }),
+        Err(refused) => {
+            let errors = form_errors(refused, "name")?;
+            html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing, input, errors })
+        }
     }
 }
 
@@ -137,7 +150,7 @@ async fn confirm_delete(
     let (group, sites) = state
         .run(move |conn| {
             let group = Group::by_slug(conn, &slug)?;
-            let sites = Site::in_group(conn, group.id)?.len();
+            let sites = Group::site_count(conn, group.id)?;
             Ok((group, sites))
         })
         .await?;
@@ -157,15 +170,9 @@ async fn delete(
     req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    _form: CsrfForm<crate::web::auth::login::Empty>,
+    _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
-    let group = state
-        .write(move |c| {
-            let group = Group::by_slug(c, &slug)?;
-            Group::delete(c, group.id)?;
-            Ok::<_, WebError>(group)
-        })
-        .await?;
+    let group = state.manage(move |c| group::remove(c, &slug)).await??;
     Ok(done(&req, &state, "/admin/groups", format!("Deleted group {}.", group.name)))
 }

@@ -14,14 +14,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::error::WebError;
+use super::layout::{Chrome, flash};
 use super::state::AppState;
-use super::view::{Chrome, flash};
 use crate::db::models::api_token::ApiToken;
 use crate::db::models::group::Group;
 use crate::db::models::notification::{Delivery, DeliveryState};
 use crate::db::models::recipient::Recipient;
 use crate::db::models::site::Site;
 use crate::db::models::user::User;
+use crate::manage::{FieldErrors, ManageError};
 
 #[derive(Template, askama_web::WebTemplate)]
 #[template(path = "admin/index.html")]
@@ -53,12 +54,22 @@ fn html(status: StatusCode, page: impl Template) -> Result<HttpResponse, WebErro
     Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
 }
 
-/// After a change: note it for the next page, mark cached pages stale, go to `to`.
+/// A refused change as errors beside a form's fields; a duplicate whose cause is unknown goes
+/// beside `default_field`. Anything else (not found, a database failure) answers as an error.
+fn form_errors(error: ManageError, default_field: &'static str) -> Result<FieldErrors, WebError> {
+    match error {
+        ManageError::Invalid(errors) => Ok(errors),
+        ManageError::Conflict { field, message } => Ok(FieldErrors::one(field.unwrap_or(default_field), message)),
+        other => Err(other.into()),
+    }
+}
+
 /// An id from a path, or 404 naming what was looked for ("there is no API token `x`").
 fn parse_id(raw: &str, what: &str) -> Result<crate::db::Id, WebError> {
     raw.parse().map_err(|_| WebError::NotFound(format!("there is no {what} `{raw}`")))
 }
 
+/// After a change: note it for the next page, mark cached pages stale, go to `to`.
 fn done(req: &HttpRequest, state: &AppState, to: &str, message: String) -> HttpResponse {
     state.changed();
     flash(req, message);

@@ -5,17 +5,17 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{ConfirmPage, done, html, parse_id};
+use super::{ConfirmPage, done, form_errors, html, parse_id};
 use crate::db::models::group::Group;
-use crate::db::models::recipient::{Recipient, RecipientListing, Scope};
+use crate::db::models::recipient::{Recipient, RecipientListing};
 use crate::db::models::site::Site;
-use crate::domain::email::EmailAddress;
+use crate::manage::recipient::{self, NewRecipient, RecipientFields, ScopeRef};
+use crate::manage::{FieldErrors, ManageError};
 use crate::web::auth::csrf::CsrfForm;
 use crate::web::auth::login::Empty;
 use crate::web::error::WebError;
-use crate::web::forms::{FieldErrors, Refused, attempt};
+use crate::web::layout::Chrome;
 use crate::web::state::AppState;
-use crate::web::view::Chrome;
 
 #[derive(Template, askama_web::WebTemplate)]
 #[template(path = "admin/recipients.html")]
@@ -30,6 +30,18 @@ struct RecipientInput {
     email: String,
     /// `all`, `group:SLUG` or `site:SLUG`.
     scope: String,
+}
+
+impl RecipientInput {
+    fn fields(&self) -> Result<RecipientFields, ManageError> {
+        let scope = match self.scope.split_once(':') {
+            None if self.scope == "all" || self.scope.is_empty() => ScopeRef::All,
+            Some(("group", slug)) => ScopeRef::Group(slug.to_owned()),
+            Some(("site", slug)) => ScopeRef::Site(slug.to_owned()),
+            _ => return Err(ManageError::invalid("scope", "choose every site, a group or a site")),
+        };
+        Ok(RecipientFields { address: Some(self.email.clone()), scope })
+    }
 }
 
 #[derive(Template)]
@@ -77,43 +89,16 @@ async fn create(
     form_input: CsrfForm<RecipientInput>,
 ) -> Result<HttpResponse, WebError> {
     let CsrfForm(input) = form_input;
-    let submitted = input.clone();
-    let result = state
-        .run(move |conn| {
-            attempt(conn, |c| {
-                let mut errors = FieldErrors::default();
-                let email = errors.check("email", EmailAddress::parse(&submitted.email));
-                let scope = match submitted.scope.split_once(':') {
-                    None if submitted.scope == "all" || submitted.scope.is_empty() => Some(Scope::All),
-                    Some(("group", slug)) => match Group::find_by_slug(c, slug)? {
-                        Some(g) => Some(Scope::Group(g.id)),
-                        None => {
-                            errors.add("scope", format!("there is no group `{slug}`"));
-                            None
-                        }
-                    },
-                    Some(("site", slug)) => match Site::find_by_slug(c, slug)? {
-                        Some(s) => Some(Scope::Site(s.id)),
-                        None => {
-                            errors.add("scope", format!("there is no site `{slug}`"));
-                            None
-                        }
-                    },
-                    _ => {
-                        errors.add("scope", "choose every site, a group or a site");
-                        None
-                    }
-                };
-                let (Some(email), Some(scope), true) = (email, scope, errors.is_empty()) else {
-                    return Err(Refused::Fields(errors));
-                };
-                Recipient::add(c, &email, scope).map_err(|e| Refused::conflict(e, "email"))
-            })
-        })
-        .await?;
+    let fields = input.fields();
+    let result = state.manage(move |conn| recipient::add(conn, &NewRecipient::try_from(fields?)?)).await?;
     match result {
-        Ok(r) => Ok(done(&req, &state, "/admin/recipients", format!("{} will receive alerts.", r.email))),
-        Err(errors) => form(&state, StatusCode::UNPROCESSABLE_ENTITY, chrome, input, errors).await,
+        Ok(added) => {
+            Ok(done(&req, &state, "/admin/recipients", format!("{} will receive alerts.", added.recipient.email)))
+        }
+        Err(refused) => {
+            let errors = form_errors(refused, "email")?.rename(&["group", "site"], "scope");
+            form(&state, StatusCode::UNPROCESSABLE_ENTITY, chrome, input, errors).await
+        }
     }
 }
 
@@ -148,6 +133,6 @@ async fn delete(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, WebError> {
     let id = parse_id(&id, "recipient")?;
-    state.write(move |c| Recipient::delete(c, id)).await?;
+    state.manage(move |c| recipient::remove(c, id)).await??;
     Ok(done(&req, &state, "/admin/recipients", "Removed the recipient.".into()))
 }

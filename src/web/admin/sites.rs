@@ -4,15 +4,55 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{ConfirmPage, done, html};
+use super::{ConfirmPage, done, form_errors, html};
 use crate::db::models::group::Group;
 use crate::db::models::site::Site;
+use crate::manage::FieldErrors;
+use crate::manage::input::Input;
+use crate::manage::site::{self, NewSite, SiteChange, SiteFields};
 use crate::web::auth::csrf::CsrfForm;
 use crate::web::auth::login::Empty;
 use crate::web::error::WebError;
-use crate::web::forms::{FieldErrors, Refused, SiteInput, attempt};
+use crate::web::layout::Chrome;
 use crate::web::state::AppState;
-use crate::web::view::Chrome;
+
+/// The site form's fields as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SiteInput {
+    pub name: String,
+    pub url: String,
+    pub group: String,
+    pub interval_secs: String,
+    pub slug: String,
+}
+
+impl SiteInput {
+    /// A blank field means "not given": the name defaults to the host, the group to `default`.
+    fn for_new(&self) -> SiteFields {
+        let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        SiteFields {
+            url: Some(self.url.clone()),
+            name: given(&self.name),
+            group: given(&self.group),
+            interval_secs: Input::from_text(&self.interval_secs, Input::Absent),
+            slug: given(&self.slug),
+            active: None,
+        }
+    }
+
+    /// An edit sends every field: a blank name is refused, a blank interval means every round.
+    fn for_edit(&self) -> SiteFields {
+        SiteFields {
+            url: Some(self.url.clone()),
+            name: Some(self.name.clone()),
+            group: Some(self.group.clone()),
+            interval_secs: Input::from_text(&self.interval_secs, Input::Null),
+            slug: None,
+            active: None,
+        }
+    }
+}
 
 #[derive(Template, askama_web::WebTemplate)]
 #[template(path = "admin/sites.html")]
@@ -70,18 +110,19 @@ async fn create(
     input: CsrfForm<SiteInput>,
 ) -> Result<HttpResponse, WebError> {
     let CsrfForm(input) = input;
-    let submitted = input.clone();
+    let fields = input.for_new();
     let result = state
-        .run(move |conn| {
-            attempt(conn, |c| {
-                let spec = submitted.parse_new(c)?.map_err(Refused::Fields)?;
-                Site::create(c, &spec).map_err(|e| Refused::conflict(e, "url"))
-            })
+        .manage(move |conn| {
+            let new = NewSite::try_from(fields)?;
+            site::add(conn, &new)
         })
         .await?;
     match result {
-        Ok(site) => Ok(done(&req, &state, "/admin/sites", format!("Watching {} as {}.", site.url, site.slug))),
-        Err(errors) => form(&state, StatusCode::UNPROCESSABLE_ENTITY, chrome, None, input, errors).await,
+        Ok((site, _)) => Ok(done(&req, &state, "/admin/sites", format!("Watching {} as {}.", site.url, site.slug))),
+        Err(refused) => {
+            let errors = form_errors(refused, "url")?;
+            form(&state, StatusCode::UNPROCESSABLE_ENTITY, chrome, None, input, errors).await
+        }
     }
 }
 
@@ -117,20 +158,20 @@ async fn update(
 ) -> Result<HttpResponse, WebError> {
     let CsrfForm(input) = input;
     let slug = slug.into_inner();
-    let submitted = input.clone();
+    let fields = input.for_edit();
     let target = slug.clone();
     let result = state
-        .run(move |conn| {
-            attempt(conn, |c| {
-                let site = Site::by_slug(c, &target)?;
-                let change = submitted.parse_change(c)?.map_err(Refused::Fields)?;
-                Site::update(c, site.id, &change).map_err(|e| Refused::conflict(e, "url"))
-            })
+        .manage(move |conn| {
+            let change = SiteChange::try_from(fields)?;
+            site::change(conn, &target, &change)
         })
         .await?;
     match result {
-        Ok(site) => Ok(done(&req, &state, "/admin/sites", format!("Saved {}.", site.name))),
-        Err(errors) => form(&state, StatusCode::UNPROCESSABLE_ENTITY, chrome, Some(slug), input, errors).await,
+        Ok((site, _)) => Ok(done(&req, &state, "/admin/sites", format!("Saved {}.", site.name))),
+        Err(refused) => {
+            let errors = form_errors(refused, "url")?;
+            form(&state, StatusCode::UNPROCESSABLE_ENTITY, chrome, Some(slug), input, errors).await
+        }
     }
 }
 
@@ -140,7 +181,7 @@ async fn set_active(
     slug: String,
     active: bool,
 ) -> Result<HttpResponse, WebError> {
-    let site = state.write(move |c| Site::set_active(c, &slug, active)).await?;
+    let site = state.manage(move |c| site::set_active(c, &slug, active)).await??;
     let message = if active {
         format!("Resumed {}; the next round checks it.", site.name)
     } else {
@@ -191,12 +232,6 @@ async fn delete(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
-    let site = state
-        .write(move |c| {
-            let site = Site::by_slug(c, &slug)?;
-            Site::delete(c, site.id)?;
-            Ok::<_, WebError>(site)
-        })
-        .await?;
+    let site = state.manage(move |c| site::remove(c, &slug)).await??;
     Ok(done(&req, &state, "/admin/sites", format!("Deleted {} and its check history.", site.name)))
 }

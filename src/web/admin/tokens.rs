@@ -5,16 +5,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{ConfirmPage, done, html, parse_id};
+use super::{ConfirmPage, done, form_errors, html, parse_id};
 use crate::db::models::api_token::ApiToken;
 use crate::db::models::user::User;
-use crate::domain::api_token::issue_token;
+use crate::manage::FieldErrors;
+use crate::manage::token::{self, NewToken, TokenFields};
 use crate::web::auth::csrf::CsrfForm;
 use crate::web::auth::login::Empty;
 use crate::web::error::WebError;
-use crate::web::forms::{FieldErrors, Refused, attempt};
+use crate::web::layout::{Chrome, local};
 use crate::web::state::AppState;
-use crate::web::view::{Chrome, local};
 
 pub struct TokenRow {
     pub id: String,
@@ -103,32 +103,17 @@ async fn create(
     input: CsrfForm<TokenInput>,
 ) -> Result<HttpResponse, WebError> {
     let CsrfForm(input) = input;
-    let submitted = input.clone();
-    let issued = issue_token();
-    let hash = issued.hash.clone();
-    let result = state
-        .run(move |conn| {
-            attempt(conn, |c| {
-                let mut errors = FieldErrors::default();
-                if submitted.label.chars().count() > 100 {
-                    errors.add("label", "a label is at most 100 characters");
-                }
-                let owner = User::find_by_username(c, submitted.user.trim())?;
-                if owner.is_none() {
-                    errors.add("user", format!("there is no user `{}`", submitted.user.trim()));
-                }
-                let (Some(owner), true) = (owner, errors.is_empty()) else { return Err(Refused::Fields(errors)) };
-                ApiToken::create(c, owner.id, &submitted.label, &hash)?;
-                Ok(owner)
-            })
-        })
-        .await?;
+    let fields = TokenFields { user: Some(input.user.clone()), label: Some(input.label.clone()) };
+    let result = state.manage(move |conn| token::add(conn, &NewToken::try_from(fields)?)).await?;
     match result {
-        Ok(owner) => {
+        Ok(issued) => {
             state.changed();
-            html(StatusCode::CREATED, CreatedPage { chrome, user: owner.username, secret: issued.secret })
+            html(StatusCode::CREATED, CreatedPage { chrome, user: issued.owner.username, secret: issued.secret })
         }
-        Err(errors) => form(&state, StatusCode::UNPROCESSABLE_ENTITY, chrome, input, errors).await,
+        Err(refused) => {
+            let errors = form_errors(refused, "user")?;
+            form(&state, StatusCode::UNPROCESSABLE_ENTITY, chrome, input, errors).await
+        }
     }
 }
 
@@ -163,6 +148,6 @@ async fn delete(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, WebError> {
     let id = parse_id(&id, "API token")?;
-    state.write(move |c| ApiToken::delete(c, id)).await?;
+    state.manage(move |c| token::revoke(c, id)).await??;
     Ok(done(&req, &state, "/admin/tokens", "Revoked the API token.".into()))
 }

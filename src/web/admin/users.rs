@@ -5,18 +5,17 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{ConfirmPage, done, html};
+use super::{ConfirmPage, done, form_errors, html};
 use crate::db::Id;
 use crate::db::models::user::User;
-use crate::domain::name::Username;
-use crate::domain::password::hash_password;
+use crate::manage::FieldErrors;
+use crate::manage::user::{self, NewUser, UserFields};
 use crate::web::auth::CurrentUser;
 use crate::web::auth::csrf::CsrfForm;
 use crate::web::auth::login::Empty;
 use crate::web::error::WebError;
-use crate::web::forms::{FieldErrors, Refused, attempt};
+use crate::web::layout::{Chrome, local};
 use crate::web::state::AppState;
-use crate::web::view::{Chrome, local};
 
 pub struct UserRow {
     pub id: String,
@@ -38,6 +37,16 @@ struct UserInput {
     username: String,
     password: String,
     password_again: String,
+}
+
+impl UserInput {
+    fn fields(&self) -> UserFields {
+        UserFields {
+            username: Some(self.username.clone()),
+            password: Some(self.password.clone()),
+            password_again: Some(self.password_again.clone()),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -78,15 +87,6 @@ async fn list(state: web::Data<AppState>, chrome: Chrome) -> Result<ListPage, We
         .await
 }
 
-/// Hashes the new password if both copies agree and it meets the rules.
-fn new_password(input: &UserInput, errors: &mut FieldErrors) -> Option<String> {
-    if input.password != input.password_again {
-        errors.add("password_again", "the two passwords differ");
-        return None;
-    }
-    errors.check("password", hash_password(&input.password))
-}
-
 async fn new_form(chrome: Chrome) -> Result<HttpResponse, WebError> {
     html(StatusCode::OK, FormPage { chrome, editing: None, username: String::new(), errors: FieldErrors::default() })
 }
@@ -98,23 +98,12 @@ async fn create(
     form: CsrfForm<UserInput>,
 ) -> Result<HttpResponse, WebError> {
     let CsrfForm(input) = form;
-    let mut errors = FieldErrors::default();
-    let username = errors.check("username", Username::parse(&input.username));
-    let hash = new_password(&input, &mut errors);
-    let (Some(username), Some(hash), true) = (username, hash, errors.is_empty()) else {
-        return html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            FormPage { chrome, editing: None, username: input.username, errors },
-        );
-    };
-    let result = state
-        .run(move |conn| {
-            attempt(conn, |c| User::create(c, &username, &hash).map_err(|e| Refused::conflict(e, "username")))
-        })
-        .await?;
+    let fields = input.fields();
+    let result = state.manage(move |conn| user::add(conn, &NewUser::try_from(fields)?)).await?;
     match result {
         Ok(user) => Ok(done(&req, &state, "/admin/users", format!("Added user {}.", user.username))),
-        Err(errors) => {
+        Err(refused) => {
+            let errors = form_errors(refused, "username")?;
             html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing: None, username: input.username, errors })
         }
     }
@@ -145,14 +134,17 @@ async fn set_password(
 ) -> Result<HttpResponse, WebError> {
     let CsrfForm(input) = form;
     let user = find(&state, id.into_inner()).await?;
-    let mut errors = FieldErrors::default();
-    let Some(hash) = new_password(&input, &mut errors) else {
-        let editing = Some((user.id.to_string(), user.username.clone()));
-        return html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing, username: user.username, errors });
-    };
-    let id = user.id;
-    state.write(move |c| User::set_password_hash(c, id, &hash)).await?;
-    Ok(done(&req, &state, "/admin/users", format!("Changed the password of {}.", user.username)))
+    let fields = input.fields();
+    let name = user.username.clone();
+    let result = state.manage(move |conn| user::set_password(conn, &name, &user::new_password(&fields)?)).await?;
+    match result {
+        Ok(changed) => Ok(done(&req, &state, "/admin/users", format!("Changed the password of {}.", changed.username))),
+        Err(refused) => {
+            let errors = form_errors(refused, "password")?;
+            let editing = Some((user.id.to_string(), user.username.clone()));
+            html(StatusCode::UNPROCESSABLE_ENTITY, FormPage { chrome, editing, username: user.username, errors })
+        }
+    }
 }
 
 async fn confirm_delete(
@@ -179,17 +171,6 @@ async fn delete(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, WebError> {
     let user = find(&state, id.into_inner()).await?;
-    let id = user.id;
-    state
-        .write(move |c| {
-            if User::count(c)? <= 1 {
-                return Err(WebError::Conflict(
-                    "this is the last user; add another before deleting it, or nobody can sign in".into(),
-                ));
-            }
-            User::delete(c, id)?;
-            Ok(())
-        })
-        .await?;
-    Ok(done(&req, &state, "/admin/users", format!("Deleted user {}.", user.username)))
+    let removed = state.manage(move |c| user::remove(c, &user.username)).await??;
+    Ok(done(&req, &state, "/admin/users", format!("Deleted user {}.", removed.username)))
 }

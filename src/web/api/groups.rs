@@ -7,20 +7,30 @@ use utoipa::ToSchema;
 use super::ErrorJson;
 use crate::db::models::group::Group;
 use crate::json::{GroupJson, Page};
+use crate::manage::group::{self, GroupFields, NewGroup};
+use crate::manage::input::Input;
 use crate::web::error::WebError;
-use crate::web::forms::GroupInput;
-use crate::web::paging::{PageQuery, Paging};
+use crate::web::paging::{GROUPS_PER_PAGE, PageQuery, Paging};
 use crate::web::state::AppState;
 
-const PER_PAGE: u32 = 100;
-
 #[derive(Deserialize, ToSchema)]
-pub struct NewGroup {
+pub struct NewGroupJson {
     name: String,
     /// Made from the name when absent.
     slug: Option<String>,
     description: Option<String>,
-    display_order: Option<i32>,
+    display_order: Option<i64>,
+}
+
+impl From<NewGroupJson> for GroupFields {
+    fn from(body: NewGroupJson) -> GroupFields {
+        GroupFields {
+            name: Some(body.name),
+            slug: body.slug,
+            description: body.description,
+            display_order: Input::from_option(body.display_order),
+        }
+    }
 }
 
 /// Every group, in display order.
@@ -39,7 +49,7 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<GroupJson>>, WebError> {
-    let paging = Paging::parse(&query, PER_PAGE)?;
+    let paging = Paging::parse(&query, GROUPS_PER_PAGE)?;
     let page = state
         .run(move |conn| {
             let groups = Group::page(conn, paging.offset(), paging.limit())?;
@@ -59,7 +69,7 @@ pub async fn list(
     post,
     path = "/api/groups",
     tag = "groups",
-    request_body = NewGroup,
+    request_body = NewGroupJson,
     responses(
         (status = 201, description = "The new group", body = GroupJson),
         (status = 400, description = "The body is not JSON", body = ErrorJson),
@@ -68,16 +78,9 @@ pub async fn list(
         (status = 422, description = "A field is invalid", body = ErrorJson),
     )
 )]
-pub async fn create(state: web::Data<AppState>, body: web::Json<NewGroup>) -> Result<HttpResponse, WebError> {
-    let body = body.into_inner();
-    let input = GroupInput {
-        name: body.name,
-        slug: body.slug.unwrap_or_default(),
-        description: body.description.unwrap_or_default(),
-        display_order: body.display_order.map(|n| n.to_string()).unwrap_or_default(),
-    };
-    let spec = input.parse().map_err(|e| e.into_invalid())?;
-    let group = state.write(move |c| Group::create(c, &spec)).await?;
+pub async fn create(state: web::Data<AppState>, body: web::Json<NewGroupJson>) -> Result<HttpResponse, WebError> {
+    let fields = GroupFields::from(body.into_inner());
+    let group = state.manage(move |c| group::add(c, &NewGroup::try_from(fields)?)).await??;
     state.changed();
     Ok(HttpResponse::Created().json(GroupJson::from(&group)))
 }

@@ -7,8 +7,7 @@ use crate::db::Id;
 use crate::db::models::outage::{Outage, OutageSite};
 use crate::json::{OutageJson, Page};
 use crate::web::error::WebError;
-use crate::web::pages::outages::OUTAGES_PER_PAGE;
-use crate::web::paging::{PageQuery, Paging};
+use crate::web::paging::{OUTAGES_PER_PAGE, PageQuery, Paging};
 use crate::web::state::AppState;
 
 /// Outage history, newest first.

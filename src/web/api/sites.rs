@@ -7,26 +7,20 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::ErrorJson;
-use crate::db::DbError;
 use crate::db::models::group::Group;
-use crate::db::models::recipient::{Recipient, Scope};
-use crate::db::models::site::{Site, SiteChange};
+use crate::db::models::site::Site;
 use crate::db::models::site_view::SiteView;
-use crate::domain::email::EmailAddress;
-use crate::domain::interval::parse_interval_secs;
-use crate::domain::name::Name;
-use crate::domain::site_url::SiteUrl;
 use crate::json::{Page, SiteJson, ViewJson};
+use crate::manage::ManageError;
+use crate::manage::input::Input;
+use crate::manage::recipient::{self, NewRecipient, RecipientFields, ScopeRef};
+use crate::manage::site::{self, NewSite, SiteChange, SiteFields};
 use crate::web::error::WebError;
-use crate::web::forms::{FieldErrors, SiteInput};
-use crate::web::pages::sites::VIEWS_PER_PAGE;
-use crate::web::paging::{PageQuery, Paging};
+use crate::web::paging::{PageQuery, Paging, SITES_PER_PAGE, VIEWS_PER_PAGE};
 use crate::web::state::AppState;
 
-const PER_PAGE: u32 = 100;
-
 #[derive(Deserialize, ToSchema)]
-pub struct NewSite {
+pub struct NewSiteJson {
     /// Defaults to the URL's host.
     name: Option<String>,
     url: String,
@@ -57,8 +51,34 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<i
     Option::<i64>::deserialize(deserializer).map(Some)
 }
 
+impl From<NewSiteJson> for SiteFields {
+    fn from(body: NewSiteJson) -> SiteFields {
+        SiteFields {
+            url: Some(body.url),
+            name: body.name,
+            group: body.group,
+            interval_secs: Input::from_option(body.interval_secs),
+            slug: body.slug,
+            active: None,
+        }
+    }
+}
+
+impl From<SiteChangeJson> for SiteFields {
+    fn from(body: SiteChangeJson) -> SiteFields {
+        SiteFields {
+            url: body.url,
+            name: body.name,
+            group: body.group,
+            interval_secs: body.interval_secs.map_or(Input::Absent, Input::from_nullable),
+            slug: None,
+            active: body.active,
+        }
+    }
+}
+
 #[derive(Deserialize, ToSchema)]
-pub struct NewRecipient {
+pub struct NewRecipientJson {
     email: String,
 }
 
@@ -99,7 +119,7 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<SiteJson>>, WebError> {
-    let paging = Paging::parse(&query, PER_PAGE)?;
+    let paging = Paging::parse(&query, SITES_PER_PAGE)?;
     let page = state
         .run(move |conn| {
             let (sites, total) = Site::page_with_group_slugs(conn, paging.offset(), paging.limit())?;
@@ -119,7 +139,7 @@ pub async fn list(
     post,
     path = "/api/sites",
     tag = "sites",
-    request_body = NewSite,
+    request_body = NewSiteJson,
     responses(
         (status = 201, description = "The new site", body = SiteJson),
         (status = 400, description = "The body is not JSON", body = ErrorJson),
@@ -128,25 +148,11 @@ pub async fn list(
         (status = 422, description = "A field is invalid or the group does not exist", body = ErrorJson),
     )
 )]
-pub async fn create(state: web::Data<AppState>, body: web::Json<NewSite>) -> Result<HttpResponse, WebError> {
-    let body = body.into_inner();
-    let input = SiteInput {
-        name: body.name.unwrap_or_default(),
-        url: body.url,
-        group: body.group.unwrap_or_default(),
-        interval_secs: body.interval_secs.map(|n| n.to_string()).unwrap_or_default(),
-        slug: body.slug.unwrap_or_default(),
-    };
-    let json = state
-        .write(move |c| {
-            let spec = input.parse_new(c)?.map_err(FieldErrors::into_invalid)?;
-            let site = Site::create(c, &spec)?;
-            let group = Group::find(c, site.group_id)?.ok_or_else(|| WebError::Internal("group vanished".into()))?;
-            Ok::<_, WebError>(SiteJson::new(&site, &group))
-        })
-        .await?;
+pub async fn create(state: web::Data<AppState>, body: web::Json<NewSiteJson>) -> Result<HttpResponse, WebError> {
+    let fields = SiteFields::from(body.into_inner());
+    let (site, group) = state.manage(move |c| site::add(c, &NewSite::try_from(fields)?)).await??;
     state.changed();
-    Ok(HttpResponse::Created().json(json))
+    Ok(HttpResponse::Created().json(SiteJson::new(&site, &group)))
 }
 
 /// One site with its newest check.
@@ -195,39 +201,10 @@ pub async fn change(
     body: web::Json<SiteChangeJson>,
 ) -> Result<web::Json<SiteJson>, WebError> {
     let slug = slug.into_inner();
-    let body = body.into_inner();
-    let json = state
-        .write(move |c| {
-            let site = Site::by_slug(c, &slug)?;
-            let mut errors = FieldErrors::default();
-            let mut change = SiteChange {
-                name: body.name.as_deref().and_then(|n| errors.check("name", Name::parse(n))),
-                url: body.url.as_deref().and_then(|u| errors.check("url", SiteUrl::parse(u))),
-                active: body.active,
-                ..SiteChange::default()
-            };
-            if let Some(interval) = body.interval_secs {
-                change.interval_secs = match interval {
-                    None => Some(None),
-                    Some(n) => errors.check("interval_secs", parse_interval_secs(n)).map(Some),
-                };
-            }
-            if let Some(group) = &body.group {
-                match Group::find_by_slug(c, group)? {
-                    Some(g) => change.group_id = Some(g.id),
-                    None => errors.add("group", format!("there is no group `{group}`")),
-                }
-            }
-            if !errors.is_empty() {
-                return Err(errors.into_invalid());
-            }
-            let site = Site::update(c, site.id, &change)?;
-            let group = Group::find(c, site.group_id)?.ok_or_else(|| WebError::Internal("group vanished".into()))?;
-            Ok(SiteJson::new(&site, &group))
-        })
-        .await?;
+    let fields = SiteFields::from(body.into_inner());
+    let (site, group) = state.manage(move |c| site::change(c, &slug, &SiteChange::try_from(fields)?)).await??;
     state.changed();
-    Ok(web::Json(json))
+    Ok(web::Json(SiteJson::new(&site, &group)))
 }
 
 /// Stops watching a site and deletes its check history.
@@ -244,13 +221,7 @@ pub async fn change(
 )]
 pub async fn delete(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
-    state
-        .write(move |c| {
-            let site = Site::by_slug(c, &slug)?;
-            Site::delete(c, site.id)?;
-            Ok::<_, WebError>(())
-        })
-        .await?;
+    state.manage(move |c| site::remove(c, &slug)).await??;
     state.changed();
     Ok(HttpResponse::NoContent().finish())
 }
@@ -261,7 +232,7 @@ pub async fn delete(state: web::Data<AppState>, slug: web::Path<String>) -> Resu
     path = "/api/sites/{slug}/recipients",
     tag = "sites",
     params(("slug" = String, Path, description = "The site's slug")),
-    request_body = NewRecipient,
+    request_body = NewRecipientJson,
     responses(
         (status = 201, description = "The new recipient", body = RecipientJson),
         (status = 401, description = "No valid token or session", body = ErrorJson),
@@ -273,17 +244,19 @@ pub async fn delete(state: web::Data<AppState>, slug: web::Path<String>) -> Resu
 pub async fn add_recipient(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: web::Json<NewRecipient>,
+    body: web::Json<NewRecipientJson>,
 ) -> Result<HttpResponse, WebError> {
-    let email = EmailAddress::parse(&body.email).map_err(|e| WebError::Invalid(format!("email: {e}")))?;
     let slug = slug.into_inner();
-    let json = state
-        .write(move |c| {
-            let site = Site::by_slug(c, &slug)?;
-            let recipient = Recipient::add(c, &email, Scope::Site(site.id))?;
-            Ok::<_, DbError>(RecipientJson { id: recipient.id.to_string(), email: recipient.email, site: site.slug })
-        })
-        .await?;
+    let fields = RecipientFields { address: Some(body.into_inner().email), scope: ScopeRef::Site(slug.clone()) };
+    let result = state.manage(move |c| recipient::add(c, &NewRecipient::try_from(fields)?)).await?;
+    let added = result.map_err(|refused| match refused {
+        // The site comes from the path: a missing one is a missing resource, not a bad field.
+        ManageError::Invalid(errors) if errors.first_field() == Some("site") => {
+            WebError::NotFound(errors.get("site").unwrap_or_default().to_owned())
+        }
+        other => other.into(),
+    })?;
+    let json = RecipientJson { id: added.recipient.id.to_string(), email: added.recipient.email, site: slug };
     Ok(HttpResponse::Created().json(json))
 }
 

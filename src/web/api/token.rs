@@ -5,8 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::ErrorJson;
-use crate::db::models::api_token::ApiToken;
-use crate::domain::api_token::issue_token;
+use crate::manage::token;
 use crate::web::auth::login::{authenticate, client_address};
 use crate::web::error::WebError;
 use crate::web::state::AppState;
@@ -44,8 +43,6 @@ pub async fn create(
 ) -> Result<HttpResponse, WebError> {
     let Credentials { username, password } = body.into_inner();
     let user = authenticate(&state, username, password, client_address(&req)).await?;
-    let issued = issue_token();
-    let hash = issued.hash.clone();
-    state.run(move |conn| Ok(ApiToken::create(conn, user.id, "issued by POST /api/auth/token", &hash)?)).await?;
+    let issued = state.manage(move |c| token::issue_for(c, user, "issued by POST /api/auth/token")).await??;
     Ok(HttpResponse::Created().json(TokenJson { token: issued.secret }))
 }

@@ -16,8 +16,8 @@ use crate::domain::api_token::random_hex;
 use crate::domain::password::verify_password;
 use crate::domain::time::now_utc;
 use crate::web::error::WebError;
+use crate::web::layout::Chrome;
 use crate::web::state::AppState;
-use crate::web::view::Chrome;
 
 #[derive(Template)]
 #[template(path = "login.html")]

@@ -11,29 +11,16 @@ use serde::Deserialize;
 use super::csrf::CsrfForm;
 use super::login::start_session;
 use crate::db::DbConnection;
-use crate::db::models::{app_setting, user::User};
-use crate::domain::api_token::random_hex;
-use crate::domain::name::Username;
-use crate::domain::password::hash_password;
+use crate::manage::user::{self, NewUser, UserFields};
+use crate::manage::{FieldErrors, ManageError};
 use crate::web::error::WebError;
-use crate::web::forms::FieldErrors;
+use crate::web::layout::Chrome;
 use crate::web::state::AppState;
-use crate::web::view::Chrome;
-
-pub const SETUP_TOKEN: &str = "setup_token";
 
 /// The setup link when no user exists yet (making its token once), else `None`.
 pub fn link(conn: &mut DbConnection, public_url: &url::Url) -> Result<Option<String>, WebError> {
-    if User::count(conn)? > 0 {
-        return Ok(None);
-    }
-    let token = app_setting::get_or_init(conn, SETUP_TOKEN, || random_hex(24))?;
     let base = public_url.as_str().trim_end_matches('/');
-    Ok(Some(format!("{base}/setup/{token}")))
-}
-
-fn token_is_valid(conn: &mut DbConnection, token: &str) -> Result<bool, WebError> {
-    Ok(User::count(conn)? == 0 && app_setting::get(conn, SETUP_TOKEN)?.is_some_and(|t| t == token))
+    Ok(user::setup_token(conn)?.map(|token| format!("{base}/setup/{token}")))
 }
 
 fn gone() -> WebError {
@@ -66,7 +53,7 @@ pub async fn setup_page(
 ) -> Result<SetupPage, WebError> {
     let token = token.into_inner();
     let probe = token.clone();
-    if !state.run(move |conn| token_is_valid(conn, &probe)).await? {
+    if !state.manage(move |conn| user::setup_token_is_valid(conn, &probe)).await?? {
         return Err(gone());
     }
     Ok(SetupPage { chrome, token, username: String::new(), errors: FieldErrors::default() })
@@ -81,28 +68,24 @@ pub async fn setup(
 ) -> Result<HttpResponse, WebError> {
     let CsrfForm(form) = form;
     let token = token.into_inner();
-    let mut errors = FieldErrors::default();
-    let username = errors.check("username", Username::parse(&form.username));
-    if form.password != form.password_again {
-        errors.add("password_again", "the two passwords differ");
-    }
-    let hash = errors.check("password", hash_password(&form.password));
-    let (Some(username), Some(hash), true) = (username, hash, errors.is_empty()) else {
-        let page = SetupPage { chrome, token, username: form.username, errors };
-        return Ok(HttpResponse::UnprocessableEntity()
-            .content_type("text/html; charset=utf-8")
-            .body(page.render().map_err(|e| WebError::Internal(e.to_string()))?));
+    let fields = UserFields {
+        username: Some(form.username.clone()),
+        password: Some(form.password),
+        password_again: Some(form.password_again),
     };
-    let user = state
-        .write(move |c| {
-            if !token_is_valid(c, &token)? {
-                return Err(gone());
-            }
-            let user = User::create(c, &username, &hash)?;
-            app_setting::delete(c, SETUP_TOKEN)?;
-            Ok(user)
-        })
-        .await?;
+    let spent = token.clone();
+    let result = state.manage(move |c| user::add_first(c, &spent, &NewUser::try_from(fields)?)).await?;
+    let user = match result {
+        Ok(user) => user,
+        Err(ManageError::Invalid(errors)) => {
+            let page = SetupPage { chrome, token, username: form.username, errors };
+            return Ok(HttpResponse::UnprocessableEntity()
+                .content_type("text/html; charset=utf-8")
+                .body(page.render().map_err(|e| WebError::Internal(e.to_string()))?));
+        }
+        Err(ManageError::NotFound(_)) => return Err(gone()),
+        Err(other) => return Err(other.into()),
+    };
     start_session(&session, &user)?;
     state.changed();
     tracing::info!(username = %user.username, "first user created through the setup link");

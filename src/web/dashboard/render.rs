@@ -15,7 +15,7 @@ use crate::domain::time::rfc3339;
 use crate::json::{GroupRef, GroupSitesJson, OutageJson, SiteJson};
 use crate::web::error::WebError;
 use crate::web::filters;
-use crate::web::view::{Chrome, ago, local, millis, percent};
+use crate::web::layout::{Chrome, ago, local, millis, percent};
 
 pub struct SiteRow {
     pub slug: String,

@@ -9,8 +9,8 @@ use crate::db::models::site::Site;
 use crate::json::{GroupRef, GroupSitesJson, SiteJson};
 use crate::web::dashboard::{DashboardCache, SiteRow, site_rows};
 use crate::web::error::WebError;
+use crate::web::layout::Chrome;
 use crate::web::state::AppState;
-use crate::web::view::Chrome;
 
 #[derive(Template, askama_web::WebTemplate)]
 #[template(path = "group.html")]

@@ -18,8 +18,8 @@ use crate::history::series::{Step, series};
 use crate::history::stats::{self, Stats};
 use crate::json::StatsJson;
 use crate::web::error::WebError;
+use crate::web::layout::{ago, percent};
 use crate::web::state::AppState;
-use crate::web::view::{ago, percent};
 
 /// Days in the uptime bar.
 pub const BAR_DAYS: i64 = 90;

@@ -11,12 +11,10 @@ use crate::domain::alert::Event;
 use crate::domain::time::now_utc;
 use crate::web::error::WebError;
 use crate::web::filters;
+use crate::web::layout::{Chrome, local};
 use crate::web::pages::sites::result_text;
-use crate::web::paging::{PageQuery, Pager, Paging};
+use crate::web::paging::{OUTAGES_PER_PAGE, PageQuery, Pager, Paging};
 use crate::web::state::AppState;
-use crate::web::view::{Chrome, local};
-
-pub const OUTAGES_PER_PAGE: u32 = 25;
 
 pub struct OutageRow {
     pub id: String,

@@ -14,12 +14,9 @@ use crate::domain::time::now_utc;
 use crate::json::{Page, ViewJson};
 use crate::web::error::WebError;
 use crate::web::filters;
-use crate::web::paging::{PageQuery, Pager, Paging};
+use crate::web::layout::{Chrome, ago, local, millis};
+use crate::web::paging::{PageQuery, Pager, Paging, VIEWS_PER_PAGE};
 use crate::web::state::AppState;
-use crate::web::view::{Chrome, ago, local, millis};
-
-/// Views per page when the query does not say (SPEC §6).
-pub const VIEWS_PER_PAGE: u32 = 10;
 
 pub struct ViewRow {
     pub at: String,

@@ -1,41 +1,49 @@
-//! Reading import files: sitewatch's own format, the Datadog exercise's `config.json`
-//! (`websites` / `URL` / `checkInterval`) and the YAML `targets` list. Pure: no database.
+//! Reading import files: sitewatch's own format, a `config.json` of `websites` (`URL`,
+//! `checkInterval`) and a YAML `targets` list. Pure: no database. Each entry is read through
+//! the same typed inputs as the other doors, so a value refused there is refused here.
 
 use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::domain::interval::{interval_from_float, parse_interval_secs};
-use crate::domain::name::Name;
+use super::document::Document;
+use crate::domain::interval::interval_from_float;
 use crate::domain::site_url::SiteUrl;
-use crate::domain::slug::Slug;
+use crate::manage::group::{GroupFields, NewGroup};
+use crate::manage::input::Input;
+use crate::manage::site::{NewSite, SiteFields};
 
-/// A site to add, with where it came from in the file for error messages.
+/// A site to add, with where it came from in the file for error messages. Its `group` is the
+/// command's fallback group when the file names none.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteEntry {
     pub position: String,
-    pub url: SiteUrl,
-    pub name: Option<Name>,
-    pub slug: Option<Slug>,
-    /// A group's slug or name; the command's fallback group when absent.
-    pub group: Option<String>,
-    pub interval_secs: Option<u32>,
+    pub site: NewSite,
 }
 
 /// A group the file declares (sitewatch's own format only).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupEntry {
     pub position: String,
-    pub name: Name,
-    pub slug: Option<Slug>,
-    pub description: String,
-    pub display_order: i32,
+    pub group: NewGroup,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportFile {
     pub groups: Vec<GroupEntry>,
     pub sites: Vec<SiteEntry>,
+}
+
+impl ImportFile {
+    /// Sites made by a program rather than read from a file (benchmarks, generators).
+    pub fn of_sites(sites: impl IntoIterator<Item = NewSite>) -> ImportFile {
+        let sites = sites
+            .into_iter()
+            .enumerate()
+            .map(|(i, site)| SiteEntry { position: format!("site {}", i + 1), site })
+            .collect();
+        ImportFile { groups: Vec::new(), sites }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +69,7 @@ impl Syntax {
 
 /// Parses the text of an import file; errors say which line or entry is wrong.
 pub fn parse(syntax: Syntax, text: &str) -> Result<ImportFile, String> {
-    let document: Value = match syntax {
+    let Document(document) = match syntax {
         Syntax::Json => serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?,
         Syntax::Yaml => yaml_serde::from_str(text).map_err(|e| format!("not valid YAML: {e}"))?,
         Syntax::Toml => toml::from_str(text).map_err(|e| format!("not valid TOML: {}", e.to_string().trim_end()))?,
@@ -114,6 +122,23 @@ fn whole_interval(value: Option<&Value>, key: &str, position: &str) -> Result<Op
     }
 }
 
+/// A whole number from a file (TOML and YAML can hold fractions, NaN and infinities).
+fn number(value: Option<&Value>) -> Input<i64> {
+    match value {
+        None => Input::Absent,
+        Some(Value::Null) => Input::Null,
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(n) => Input::Value(n),
+            None => Input::from_float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Some(other) => Input::Unreadable(format!("must be a whole number, not {other}")),
+    }
+}
+
+fn owned_text(map: &Map<String, Value>, key: &str, position: &str) -> Result<Option<String>, String> {
+    text(map, key, position).map(|t| t.map(str::to_owned))
+}
+
 /// sitewatch's own format: `[[groups]]` (optional) and `[[sites]]`.
 fn read_native(top: &Map<String, Value>) -> Result<ImportFile, String> {
     only_keys(top, &["sites", "groups"], "the file")?;
@@ -122,58 +147,34 @@ fn read_native(top: &Map<String, Value>) -> Result<ImportFile, String> {
         let position = format!("groups entry {}", i + 1);
         let Value::Object(map) = item else { return Err(format!("{position}: expected a table")) };
         only_keys(map, &["name", "slug", "description", "order"], &position)?;
-        let name = text(map, "name", &position)?.ok_or_else(|| format!("{position}: `name` is missing"))?;
-        let display_order = match map.get("order") {
-            None => 0,
-            Some(v) => v
-                .as_i64()
-                .and_then(|n| i32::try_from(n).ok())
-                .ok_or_else(|| format!("{position}: `order` must be a whole number"))?,
+        let fields = GroupFields {
+            name: Some(owned_text(map, "name", &position)?.ok_or_else(|| format!("{position}: `name` is missing"))?),
+            slug: owned_text(map, "slug", &position)?,
+            description: owned_text(map, "description", &position)?,
+            display_order: number(map.get("order")),
         };
-        file.groups.push(GroupEntry {
-            name: Name::parse(name).map_err(|e| format!("{position}: name: {e}"))?,
-            slug: text(map, "slug", &position)?
-                .map(Slug::parse)
-                .transpose()
-                .map_err(|e| format!("{position}: slug: {e}"))?,
-            description: text(map, "description", &position)?.unwrap_or_default().to_owned(),
-            display_order,
-            position,
-        });
+        let group = NewGroup::try_from(fields).map_err(|e| format!("{position}: {e}"))?;
+        file.groups.push(GroupEntry { group, position });
     }
     for (i, item) in list(top, "sites")?.iter().enumerate() {
         let position = format!("sites entry {}", i + 1);
         let Value::Object(map) = item else { return Err(format!("{position}: expected a table with `url`")) };
         only_keys(map, &["url", "name", "slug", "group", "interval_secs"], &position)?;
-        let url = text(map, "url", &position)?.ok_or_else(|| format!("{position}: `url` is missing"))?;
-        let interval_secs = match map.get("interval_secs") {
-            None | Some(Value::Null) => None,
-            Some(v) => Some(
-                v.as_i64()
-                    .ok_or_else(|| "not a whole number".to_owned())
-                    .and_then(|n| parse_interval_secs(n).map_err(|e| e.to_string()))
-                    .map_err(|e| format!("{position}: `interval_secs`: {e}"))?,
-            ),
+        let fields = SiteFields {
+            url: Some(owned_text(map, "url", &position)?.ok_or_else(|| format!("{position}: `url` is missing"))?),
+            name: owned_text(map, "name", &position)?,
+            group: owned_text(map, "group", &position)?,
+            interval_secs: number(map.get("interval_secs")),
+            slug: owned_text(map, "slug", &position)?,
+            active: None,
         };
-        file.sites.push(SiteEntry {
-            url: SiteUrl::parse(url).map_err(|e| format!("{position}: {e}"))?,
-            name: text(map, "name", &position)?
-                .map(Name::parse)
-                .transpose()
-                .map_err(|e| format!("{position}: name: {e}"))?,
-            slug: text(map, "slug", &position)?
-                .map(Slug::parse)
-                .transpose()
-                .map_err(|e| format!("{position}: slug: {e}"))?,
-            group: text(map, "group", &position)?.map(str::to_owned),
-            interval_secs,
-            position,
-        });
+        let site = NewSite::try_from(fields).map_err(|e| format!("{position}: {e}"))?;
+        file.sites.push(SiteEntry { site, position });
     }
     Ok(file)
 }
 
-/// The Datadog exercise's `config.json`: `websites` of `{URL, checkInterval}`, and a
+/// A `config.json` of `websites` of `{URL, checkInterval}`, and a
 /// `defaultCheckInterval` for entries without one.
 fn read_websites(top: &Map<String, Value>) -> Result<ImportFile, String> {
     only_keys(top, &["websites", "defaultCheckInterval"], "the file")?;
@@ -185,14 +186,11 @@ fn read_websites(top: &Map<String, Value>) -> Result<ImportFile, String> {
         only_keys(map, &["URL", "checkInterval"], &position)?;
         let url = text(map, "URL", &position)?.ok_or_else(|| format!("{position}: `URL` is missing"))?;
         let interval = whole_interval(map.get("checkInterval"), "checkInterval", &position)?.or(default_interval);
-        file.sites.push(SiteEntry {
-            url: SiteUrl::parse(url).map_err(|e| format!("{position}: {e}"))?,
-            name: None,
-            slug: None,
-            group: None,
+        let site = NewSite {
             interval_secs: interval,
-            position,
-        });
+            ..NewSite::at(SiteUrl::parse(url).map_err(|e| format!("{position}: {e}"))?)
+        };
+        file.sites.push(SiteEntry { site, position });
     }
     Ok(file)
 }
@@ -213,14 +211,11 @@ fn read_targets(top: &Map<String, Value>) -> Result<ImportFile, String> {
             Value::Number(n) => n.to_string(),
             other => return Err(format!("{position}: expected a host or URL, not {other}")),
         };
-        file.sites.push(SiteEntry {
-            url: SiteUrl::parse_host_or_url(&target).map_err(|e| format!("{position}: {e}"))?,
-            name: None,
-            slug: None,
-            group: None,
+        let site = NewSite {
             interval_secs: interval,
-            position,
-        });
+            ..NewSite::at(SiteUrl::parse_host_or_url(&target).map_err(|e| format!("{position}: {e}"))?)
+        };
+        file.sites.push(SiteEntry { site, position });
     }
     Ok(file)
 }
@@ -230,17 +225,17 @@ mod tests {
     use super::*;
 
     fn urls(file: &ImportFile) -> Vec<&str> {
-        file.sites.iter().map(|s| s.url.as_str()).collect()
+        file.sites.iter().map(|s| s.site.url.as_str()).collect()
     }
 
     #[test]
-    fn the_datadog_config_json_is_read_with_its_intervals() {
+    fn a_websites_config_json_is_read_with_its_intervals() {
         let text = r#"{"websites": [{"URL": "http://via.ecp.fr", "checkInterval": 3.5}, {"URL": "http://my.ecp.fr"}],
                        "defaultCheckInterval": 3}"#;
         let file = parse(Syntax::Json, text).unwrap();
         assert_eq!(urls(&file), ["http://via.ecp.fr/", "http://my.ecp.fr/"]);
-        assert_eq!(file.sites[0].interval_secs, Some(4));
-        assert_eq!(file.sites[1].interval_secs, Some(3));
+        assert_eq!(file.sites[0].site.interval_secs, Some(4));
+        assert_eq!(file.sites[1].site.interval_secs, Some(3));
     }
 
     #[test]
@@ -248,7 +243,7 @@ mod tests {
         let text = "global_settings:\n  probes: 4\n  interval: 1\n  port: 8989\n\ntargets:\n  - 8.8.8.8\n  - example.com\n  - another.target.io\n";
         let file = parse(Syntax::Yaml, text).unwrap();
         assert_eq!(urls(&file), ["https://8.8.8.8/", "https://example.com/", "https://another.target.io/"]);
-        assert!(file.sites.iter().all(|s| s.interval_secs == Some(1)));
+        assert!(file.sites.iter().all(|s| s.site.interval_secs == Some(1)));
     }
 
     #[test]
@@ -256,9 +251,9 @@ mod tests {
         let text = "[[groups]]\nname = \"Web\"\nslug = \"web\"\n\n[[sites]]\nurl = \"https://shop.example.com/\"\nname = \"Shop\"\ngroup = \"web\"\ninterval_secs = 120\n";
         let file = parse(Syntax::Toml, text).unwrap();
         assert_eq!(file.groups.len(), 1);
-        assert_eq!(file.sites[0].name.as_ref().unwrap().as_str(), "Shop");
-        assert_eq!(file.sites[0].group.as_deref(), Some("web"));
-        assert_eq!(file.sites[0].interval_secs, Some(120));
+        assert_eq!(file.sites[0].site.name.as_ref().unwrap().as_str(), "Shop");
+        assert_eq!(file.sites[0].site.group.as_deref(), Some("web"));
+        assert_eq!(file.sites[0].site.interval_secs, Some(120));
     }
 
     #[test]
