@@ -107,6 +107,15 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// What a check saw, in words: "200", "503", "timed out".
+pub fn result_text(status_code: Option<i32>, error: Option<&str>) -> String {
+    match (status_code, error) {
+        (Some(code), _) => format!("HTTP {code}"),
+        (None, Some(word)) => ErrorKind::parse(word).map_or_else(|| word.to_owned(), |k| k.describe().to_owned()),
+        (None, None) => "no answer".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

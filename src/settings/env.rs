@@ -1,58 +1,63 @@
 //! `SITEWATCH_<SECTION>_<KEY>` overrides, merged into the file's table before it is typed.
+//!
+//! The keys are not listed here: they are read off the settings struct itself (its defaults,
+//! serialized), so a key added to a section can be set from the environment at once, and the
+//! default's type says how a variable's text is read (text, number, true/false, list).
 
-use super::SettingsError;
+use serde_json::Value as Json;
+
+use super::{Settings, SettingsError};
 
 pub const ENV_PREFIX: &str = "SITEWATCH_";
 
-#[derive(Clone, Copy)]
-enum Kind {
-    Text,
-    Integer,
-    Boolean,
-    TextList,
-    IntegerList,
+/// Variables of sitewatch's own that are not settings keys.
+const NOT_SETTINGS: &[&str] = &["CONFIG", "LOG", "TEST_DATABASE_URL", "BENCH_DATABASE_URL"];
+
+/// Where a variable lands in the settings.
+#[derive(Debug, PartialEq)]
+enum Target<'d> {
+    /// A top-level key, or a key of a `[section]`.
+    Key { section: Option<&'d str>, key: &'d str, default: &'d Json },
+    /// A key of the Nth entry of a `[[list]]` (webhooks, traffic logs), 0-based.
+    ListEntry { list: &'d str, index: usize, key: String },
 }
 
-/// Every key that can be set from the environment, as (section, key, kind); "" is the top level.
-const KEYS: &[(&str, &str, Kind)] = &[
-    ("", "database_url", Kind::Text),
-    ("", "secret_key", Kind::Text),
-    ("", "bind", Kind::Text),
-    ("", "public_url", Kind::Text),
-    ("", "time_zone", Kind::Text),
-    ("check", "sandbox_urls", Kind::TextList),
-    ("check", "good_codes", Kind::IntegerList),
-    ("check", "timeout_secs", Kind::Integer),
-    ("check", "failures_before_outage", Kind::Integer),
-    ("check", "concurrency", Kind::Integer),
-    ("check", "user_agent", Kind::Text),
-    ("email", "enabled", Kind::Boolean),
-    ("email", "from", Kind::Text),
-    ("email", "to", Kind::TextList),
-    ("email", "host", Kind::Text),
-    ("email", "port", Kind::Integer),
-    ("email", "tls", Kind::Text),
-    ("email", "username", Kind::Text),
-    ("email", "password", Kind::Text),
-    ("email", "timeout_secs", Kind::Integer),
-    ("email", "ca_file", Kind::Text),
-    ("twitter", "enabled", Kind::Boolean),
-    ("twitter", "consumer_key", Kind::Text),
-    ("twitter", "consumer_secret", Kind::Text),
-    ("twitter", "access_token", Kind::Text),
-    ("twitter", "access_secret", Kind::Text),
-    ("twitter", "endpoint", Kind::Text),
-    ("retention", "raw_days", Kind::Integer),
-    ("retention", "hourly_days", Kind::Integer),
-    ("retention", "daily_days", Kind::Integer),
-];
+/// Every settings key that can be set from the environment, as `section.key` (or `key`), with
+/// its variable; lists of tables appear as `list[N].key`.
+pub fn variables() -> Vec<(String, String)> {
+    let defaults = defaults();
+    let mut out = Vec::new();
+    for (name, value) in defaults.as_object().expect("settings serialize to a table") {
+        match value {
+            Json::Object(section) => {
+                for key in section.keys() {
+                    out.push((format!("{name}.{key}"), format!("{ENV_PREFIX}{}_{}", upper(name), upper(key))));
+                }
+            }
+            Json::Array(_) if is_table_list(name) => {
+                out.push((format!("{name}[N].KEY"), format!("{ENV_PREFIX}{}_<N>_<KEY>", upper(name))));
+            }
+            _ => out.push((name.clone(), format!("{ENV_PREFIX}{}", upper(name)))),
+        }
+    }
+    out
+}
 
-/// Variables of sitewatch's own that are not settings keys.
-const NOT_SETTINGS: &[&str] = &["CONFIG", "LOG", "TEST_DATABASE_URL"];
+fn upper(name: &str) -> String {
+    name.to_ascii_uppercase()
+}
 
-const WEBHOOK_KEYS: &[&str] = &["url", "secret"];
+fn defaults() -> Json {
+    serde_json::to_value(Settings::default()).expect("the default settings serialize")
+}
+
+/// The settings that are lists of tables (`[[webhooks]]`), set by position from the environment.
+fn is_table_list(name: &str) -> bool {
+    matches!(name, "webhooks" | "traffic")
+}
 
 pub(super) fn apply_overrides(table: &mut toml::Table, vars: &[(String, String)]) -> Result<(), SettingsError> {
+    let defaults = defaults();
     let mut vars: Vec<&(String, String)> = vars.iter().filter(|(name, _)| name.starts_with(ENV_PREFIX)).collect();
     vars.sort();
     for (name, raw) in vars {
@@ -60,86 +65,125 @@ pub(super) fn apply_overrides(table: &mut toml::Table, vars: &[(String, String)]
         if NOT_SETTINGS.contains(&suffix) {
             continue;
         }
-        let lower = suffix.to_ascii_lowercase();
-        if let Some(rest) = lower.strip_prefix("webhooks_") {
-            apply_webhook(table, name, rest, raw)?;
-            continue;
-        }
-        let known =
-            KEYS.iter().find(
-                |(section, key, _)| {
-                    if section.is_empty() { lower == *key } else { lower == format!("{section}_{key}") }
-                },
-            );
-        let Some(&(section, key, kind)) = known else {
-            let section_like = ["check_", "email_", "twitter_", "retention_"].iter().any(|s| lower.starts_with(s));
-            if section_like {
-                return Err(SettingsError::Environment {
-                    variable: name.clone(),
-                    message: "not a settings key; see SPEC or `sitewatch --help` for the names".into(),
-                });
-            }
+        let err = |message: String| SettingsError::Environment { variable: name.clone(), message };
+        let Some(target) = find(&defaults, &suffix.to_ascii_lowercase()).map_err(err)? else {
             continue;
         };
-        let value =
-            convert(raw, kind).map_err(|message| SettingsError::Environment { variable: name.clone(), message })?;
-        let target = if section.is_empty() { &mut *table } else { section_table(table, section, name)? };
-        target.insert(key.to_owned(), value);
+        match target {
+            Target::Key { section, key, default } => {
+                let value = convert(raw, default).map_err(err)?;
+                let target = match section {
+                    None => &mut *table,
+                    Some(section) => section_table(table, section).map_err(err)?,
+                };
+                target.insert(key.to_owned(), value);
+            }
+            Target::ListEntry { list, index, key } => {
+                let entry = list_entry(table, list, index).map_err(err)?;
+                entry.insert(key, toml::Value::String(raw.trim().to_owned()));
+            }
+        }
     }
     Ok(())
 }
 
-fn section_table<'t>(
-    table: &'t mut toml::Table,
-    section: &str,
-    variable: &str,
-) -> Result<&'t mut toml::Table, SettingsError> {
+/// The key a variable's lowercased suffix names. `Ok(None)` for a name that looks like no
+/// section at all (left alone: it may belong to something else); an error for one that starts
+/// like a section but names none of its keys.
+fn find<'d>(defaults: &'d Json, suffix: &str) -> Result<Option<Target<'d>>, String> {
+    let top = defaults.as_object().expect("settings serialize to a table");
+    for (name, value) in top {
+        match value {
+            Json::Object(section) => {
+                let Some(key) = suffix.strip_prefix(name.as_str()).and_then(|rest| rest.strip_prefix('_')) else {
+                    continue;
+                };
+                return match section.get_key_value(key) {
+                    Some((key, default)) => Ok(Some(Target::Key { section: Some(name), key, default })),
+                    None => Err(format!(
+                        "`{key}` is not a key of [{name}]; the keys are: {}",
+                        section.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )),
+                };
+            }
+            Json::Array(_) if is_table_list(name) => {
+                let Some(rest) = suffix.strip_prefix(name.as_str()).and_then(|rest| rest.strip_prefix('_')) else {
+                    continue;
+                };
+                let upper_name = upper(name);
+                return rest
+                    .split_once('_')
+                    .and_then(|(n, key)| Some((n.parse::<usize>().ok()?, key)))
+                    .filter(|(_, key)| !key.is_empty())
+                    .map(|(index, key)| Some(Target::ListEntry { list: name, index, key: key.to_owned() }))
+                    .ok_or_else(|| {
+                        format!("expected {ENV_PREFIX}{upper_name}_<N>_<KEY>, e.g. {ENV_PREFIX}{upper_name}_0_URL")
+                    });
+            }
+            default if suffix == name => return Ok(Some(Target::Key { section: None, key: name, default })),
+            _ => {}
+        }
+    }
+    Ok(None)
+}
+
+fn section_table<'t>(table: &'t mut toml::Table, section: &str) -> Result<&'t mut toml::Table, String> {
     let entry = table.entry(section.to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
-    entry.as_table_mut().ok_or_else(|| SettingsError::Environment {
-        variable: variable.to_owned(),
-        message: format!("cannot override a key of `{section}` because the file sets `{section}` to a non-table value"),
+    entry.as_table_mut().ok_or_else(|| {
+        format!("cannot override a key of `{section}` because the file sets `{section}` to a non-table value")
     })
 }
 
-/// `SITEWATCH_WEBHOOKS_<N>_<KEY>`: sets a key of the Nth `[[webhooks]]` entry (0-based),
-/// or adds an entry when N is one past the last.
-fn apply_webhook(table: &mut toml::Table, variable: &str, rest: &str, raw: &str) -> Result<(), SettingsError> {
-    let err = |message: String| SettingsError::Environment { variable: variable.to_owned(), message };
-    let (index, key) = rest
-        .split_once('_')
-        .and_then(|(n, key)| Some((n.parse::<usize>().ok()?, key)))
-        .filter(|(_, key)| WEBHOOK_KEYS.contains(key))
-        .ok_or_else(|| err("expected SITEWATCH_WEBHOOKS_<N>_URL or SITEWATCH_WEBHOOKS_<N>_SECRET".into()))?;
-    let list = table.entry("webhooks").or_insert_with(|| toml::Value::Array(Vec::new()));
-    let list = list.as_array_mut().ok_or_else(|| err("the file's `webhooks` is not a list of tables".into()))?;
-    if index > list.len() {
-        return Err(err(format!("there are {} webhooks; the next one is number {}", list.len(), list.len())));
+/// The Nth entry of a `[[list]]` (0-based); N one past the last adds an entry.
+fn list_entry<'t>(table: &'t mut toml::Table, list: &str, index: usize) -> Result<&'t mut toml::Table, String> {
+    let entries = table.entry(list.to_owned()).or_insert_with(|| toml::Value::Array(Vec::new()));
+    let entries = entries.as_array_mut().ok_or_else(|| format!("the file's `{list}` is not a list of tables"))?;
+    if index > entries.len() {
+        return Err(format!("there are {} {list} entries; the next one is number {}", entries.len(), entries.len()));
     }
-    if index == list.len() {
-        list.push(toml::Value::Table(toml::Table::new()));
+    if index == entries.len() {
+        entries.push(toml::Value::Table(toml::Table::new()));
     }
-    let entry = list[index].as_table_mut().ok_or_else(|| err(format!("webhooks[{index}] is not a table")))?;
-    entry.insert(key.to_owned(), toml::Value::String(raw.to_owned()));
-    Ok(())
+    entries[index].as_table_mut().ok_or_else(|| format!("{list}[{index}] is not a table"))
 }
 
-fn convert(raw: &str, kind: Kind) -> Result<toml::Value, String> {
+/// Reads a variable's text as the default's type: a number, true/false, a comma-separated
+/// list, or text (also for optional keys, whose default is absent).
+fn convert(raw: &str, default: &Json) -> Result<toml::Value, String> {
     let raw = raw.trim();
-    match kind {
-        Kind::Text => Ok(toml::Value::String(raw.to_owned())),
-        Kind::Integer => integer(raw),
-        Kind::Boolean => match raw.to_ascii_lowercase().as_str() {
+    match default {
+        Json::Bool(_) => match raw.to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" | "on" => Ok(toml::Value::Boolean(true)),
             "false" | "0" | "no" | "off" | "" => Ok(toml::Value::Boolean(false)),
             _ => Err(format!("`{raw}` is not true or false")),
         },
-        Kind::TextList => Ok(toml::Value::Array(list_items(raw).map(|s| toml::Value::String(s.to_owned())).collect())),
-        Kind::IntegerList => list_items(raw).map(integer).collect::<Result<Vec<_>, _>>().map(toml::Value::Array),
+        Json::Number(n) if n.is_f64() => number(raw),
+        Json::Number(_) => integer(raw),
+        Json::Array(items) => {
+            let numbers = items.first().map_or_else(
+                || list_items(raw).all(|item| item.parse::<i64>().is_ok()) && list_items(raw).next().is_some(),
+                Json::is_number,
+            );
+            if numbers {
+                list_items(raw).map(integer).collect::<Result<Vec<_>, _>>().map(toml::Value::Array)
+            } else {
+                Ok(toml::Value::Array(list_items(raw).map(|s| toml::Value::String(s.to_owned())).collect()))
+            }
+        }
+        Json::Object(_) => Err("a whole section cannot be set from one variable; set its keys one by one".into()),
+        Json::String(_) | Json::Null => Ok(toml::Value::String(raw.to_owned())),
     }
 }
 
 fn integer(raw: &str) -> Result<toml::Value, String> {
     raw.parse::<i64>().map(toml::Value::Integer).map_err(|_| format!("`{raw}` is not a whole number"))
+}
+
+fn number(raw: &str) -> Result<toml::Value, String> {
+    match raw.parse::<f64>() {
+        Ok(n) if n.is_finite() => Ok(toml::Value::Float(n)),
+        _ => Err(format!("`{raw}` is not a number")),
+    }
 }
 
 /// Comma-separated items; an empty value is an empty list (e.g. to turn the sandbox off).
@@ -152,6 +196,29 @@ fn list_items(raw: &str) -> impl Iterator<Item = &str> {
 }
 
 #[cfg(test)]
-pub(super) fn env_keys() -> Vec<String> {
-    KEYS.iter().map(|(s, k, _)| if s.is_empty() { (*k).to_owned() } else { format!("{s}.{k}") }).collect()
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_section_key_and_top_level_key_has_a_variable() {
+        let vars = variables();
+        let has = |key: &str, var: &str| vars.iter().any(|(k, v)| k == key && v == var);
+        assert!(has("database_url", "SITEWATCH_DATABASE_URL"));
+        assert!(has("check.timeout_secs", "SITEWATCH_CHECK_TIMEOUT_SECS"));
+        assert!(has("email.password", "SITEWATCH_EMAIL_PASSWORD"));
+        assert!(has("webhooks[N].KEY", "SITEWATCH_WEBHOOKS_<N>_<KEY>"));
+    }
+
+    #[test]
+    fn a_variable_is_read_as_its_default_type() {
+        assert_eq!(convert("42", &Json::from(5)), Ok(toml::Value::Integer(42)));
+        assert!(convert("soon", &Json::from(5)).is_err());
+        assert_eq!(convert("on", &Json::from(false)), Ok(toml::Value::Boolean(true)));
+        assert_eq!(convert(" x ", &Json::Null), Ok(toml::Value::String("x".into())));
+        let ints = convert("200, 204", &serde_json::json!([200])).unwrap();
+        assert_eq!(ints, toml::Value::Array(vec![toml::Value::Integer(200), toml::Value::Integer(204)]));
+        let words = convert("a@x.example,b@x.example", &serde_json::json!([])).unwrap();
+        assert_eq!(words.as_array().unwrap().len(), 2);
+        assert_eq!(convert("", &serde_json::json!(["x"])), Ok(toml::Value::Array(Vec::new())));
+    }
 }

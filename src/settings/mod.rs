@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::database_url::DatabaseUrl;
 
-pub use env::ENV_PREFIX;
+pub use env::{ENV_PREFIX, variables as environment_variables};
 
 pub const DEFAULT_FILE: &str = "sitewatch.toml";
 

@@ -1,9 +1,10 @@
-//! The JSON API for scripts (SPEC §6), described by the OpenAPI document at
+//! The JSON API for scripts, described by the OpenAPI document at
 //! `/api/openapi.json`, which utoipa generates from these handlers and the `json` shapes.
 
 mod groups;
 mod outages;
 mod sites;
+pub mod stats;
 mod token;
 
 use actix_web::{HttpResponse, web};
@@ -52,8 +53,8 @@ impl Modify for BearerAuth {
         sites::views,
         outages::list,
         outages::read,
-        crate::web::pages::history::site_stats,
-        crate::web::pages::history::group_stats,
+        stats::site_stats,
+        stats::group_stats,
     ),
     components(schemas(
         ErrorJson,

@@ -1,25 +1,21 @@
 //! What the site and group pages show of their history: the windows table, the 90-day uptime
-//! bar, the chart's range, and `stats.json` for both.
+//! bar and the chart's range.
 
-use actix_web::web;
 use chrono::{NaiveDateTime, TimeDelta};
 use serde::Deserialize;
 
 use super::chart::{self, Chart};
-use super::sites::result_text;
-use crate::db::models::group::Group;
 use crate::db::models::site::Site;
 use crate::db::{DbConnection, Id};
 use crate::domain::readable::readable_time;
 use crate::domain::rollup::Figures;
+use crate::domain::status::result_text;
 use crate::domain::window::Rolled;
 use crate::history::daily::{day_start, rolled_until};
 use crate::history::series::{Step, series};
 use crate::history::stats::{self, Stats};
-use crate::json::StatsJson;
 use crate::web::error::WebError;
 use crate::web::layout::{ago, percent};
-use crate::web::state::AppState;
 
 /// Days in the uptime bar.
 pub const BAR_DAYS: i64 = 90;
@@ -209,52 +205,4 @@ pub fn load(
         None => None,
     };
     Ok(History { rows: window_rows(&stats), state: state_line(&stats), bar, chart })
-}
-
-/// `GET /sites/{slug}/stats.json`.
-#[utoipa::path(
-    get,
-    path = "/sites/{slug}/stats.json",
-    params(("slug" = String, Path, description = "The site's slug")),
-    responses(
-        (status = 200, description = "The site's figures over every window", body = StatsJson),
-        (status = 404, description = "No such site", body = crate::web::api::ErrorJson),
-    )
-)]
-pub async fn site_stats(state: web::Data<AppState>, slug: web::Path<String>) -> Result<web::Json<StatsJson>, WebError> {
-    let slug = slug.into_inner();
-    let body = state
-        .run(move |conn| {
-            let site = Site::by_slug(conn, &slug)?;
-            let stats = stats::for_sites(conn, std::slice::from_ref(&site), crate::domain::time::now_utc())?;
-            Ok(StatsJson::new("site", &site.name, &site.slug, 1, &stats))
-        })
-        .await?;
-    Ok(web::Json(body))
-}
-
-/// `GET /groups/{slug}/stats.json`.
-#[utoipa::path(
-    get,
-    path = "/groups/{slug}/stats.json",
-    params(("slug" = String, Path, description = "The group's slug")),
-    responses(
-        (status = 200, description = "The figures of all the group's sites together over every window", body = StatsJson),
-        (status = 404, description = "No such group", body = crate::web::api::ErrorJson),
-    )
-)]
-pub async fn group_stats(
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<web::Json<StatsJson>, WebError> {
-    let slug = slug.into_inner();
-    let body = state
-        .run(move |conn| {
-            let group = Group::by_slug(conn, &slug)?;
-            let sites = Site::in_group(conn, group.id)?;
-            let stats = stats::for_sites(conn, &sites, crate::domain::time::now_utc())?;
-            Ok(StatsJson::new("group", &group.name, &group.slug, sites.len(), &stats))
-        })
-        .await?;
-    Ok(web::Json(body))
 }

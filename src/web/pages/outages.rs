@@ -8,11 +8,11 @@ use crate::db::models::notification::{Delivery, DeliveryState, Notification};
 use crate::db::models::outage::{Outage, OutageSite};
 use crate::db::{DbConnection, Id};
 use crate::domain::alert::Event;
+use crate::domain::status::result_text;
 use crate::domain::time::now_utc;
 use crate::web::error::WebError;
 use crate::web::filters;
 use crate::web::layout::{Chrome, local};
-use crate::web::pages::sites::result_text;
 use crate::web::paging::{OUTAGES_PER_PAGE, PageQuery, Pager, Paging};
 use crate::web::state::AppState;
 

@@ -9,7 +9,7 @@ use super::history::{self, CHART_RANGES, ChartQuery, History};
 use crate::db::models::group::Group;
 use crate::db::models::site::Site;
 use crate::db::models::site_view::SiteView;
-use crate::domain::status::{ErrorKind, Status};
+use crate::domain::status::{Status, result_text};
 use crate::domain::time::now_utc;
 use crate::json::{Page, ViewJson};
 use crate::web::error::WebError;
@@ -47,15 +47,6 @@ pub struct SitePage {
     chart_height: f64,
     views: Vec<ViewRow>,
     pager: Pager,
-}
-
-/// What a check saw, in words: "200", "503", "timed out".
-pub fn result_text(status_code: Option<i32>, error: Option<&str>) -> String {
-    match (status_code, error) {
-        (Some(code), _) => format!("HTTP {code}"),
-        (None, Some(word)) => ErrorKind::parse(word).map_or_else(|| word.to_owned(), |k| k.describe().to_owned()),
-        (None, None) => "no answer".to_owned(),
-    }
 }
 
 pub async fn page(
