@@ -33,11 +33,18 @@ pub(crate) use on_each_backend;
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
+    statement_timeout: Option<Duration>,
 }
 
 impl Manager {
     pub fn new(url: DatabaseUrl) -> Manager {
-        Manager { url }
+        Manager { url, statement_timeout: None }
+    }
+
+    /// PostgreSQL cancels any statement of these connections that runs longer.
+    pub fn with_statement_timeout(mut self, timeout: Option<Duration>) -> Manager {
+        self.statement_timeout = timeout;
+        self
     }
 }
 
@@ -48,7 +55,12 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         match &self.url {
             DatabaseUrl::Postgres(url) => {
-                PgConnection::establish(url).map(DbConnection::Postgres).map_err(diesel::r2d2::Error::ConnectionError)
+                let mut conn = PgConnection::establish(url).map_err(diesel::r2d2::Error::ConnectionError)?;
+                if let Some(timeout) = self.statement_timeout {
+                    conn.batch_execute(&format!("SET statement_timeout = {}", timeout.as_millis()))
+                        .map_err(diesel::r2d2::Error::QueryError)?;
+                }
+                Ok(DbConnection::Postgres(conn))
             }
             DatabaseUrl::Sqlite(path) => {
                 let path = path.to_str().ok_or_else(|| {

@@ -39,17 +39,37 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// How a pool hands out connections.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolOptions {
+    pub max_connections: u32,
+    /// How long a caller waits for a free connection before giving up.
+    pub wait: Duration,
+    /// On PostgreSQL, statements running longer are cancelled (`statement_timeout`).
+    pub statement_timeout: Option<Duration>,
+}
+
+impl PoolOptions {
+    pub fn sized(max_connections: u32) -> PoolOptions {
+        PoolOptions { max_connections, wait: Duration::from_secs(30), statement_timeout: None }
+    }
+}
+
 impl Db {
     /// Opens a pool of at most `max_connections`; the first connection is made at once so a
     /// wrong URL or an unreachable server is reported with its real cause.
     pub fn open(url: &DatabaseUrl, max_connections: u32) -> Result<Db, DbError> {
-        let manager = Manager::new(url.clone());
+        Db::open_with(url, PoolOptions::sized(max_connections))
+    }
+
+    pub fn open_with(url: &DatabaseUrl, options: PoolOptions) -> Result<Db, DbError> {
+        let manager = Manager::new(url.clone()).with_statement_timeout(options.statement_timeout);
         let first = manager.connect().map_err(|e| DbError::Open { target: url.to_string(), reason: e.to_string() })?;
         drop(first);
         let pool = Pool::builder()
-            .max_size(max_connections.max(1))
+            .max_size(options.max_connections.max(1))
             .min_idle(Some(0))
-            .connection_timeout(Duration::from_secs(30))
+            .connection_timeout(options.wait)
             .build_unchecked(manager);
         Ok(Db { pool, url: url.clone() })
     }

@@ -33,6 +33,7 @@ pub struct Settings {
     pub twitter: TwitterSettings,
     pub webhooks: Vec<WebhookSettings>,
     pub retention: RetentionSettings,
+    pub web: WebSettings,
     /// Where the settings came from; relative SQLite paths are resolved beside it.
     #[serde(skip)]
     pub source: Source,
@@ -68,6 +69,25 @@ pub struct RetentionSettings {
     pub hourly_days: u32,
     /// Days of daily rollups to keep; 0 keeps them forever.
     pub daily_days: u32,
+}
+
+/// How the web app uses the database and keeps people signed in.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebSettings {
+    /// Database connections the web app may hold at once.
+    pub pool_size: u32,
+    /// A request waits at most this long for a database connection, and (on PostgreSQL) no
+    /// statement of the web app runs longer; the request answers 503 instead.
+    pub db_deadline_secs: u64,
+    /// A session not used for this many days ends.
+    pub session_days: u32,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings { pool_size: 16, db_deadline_secs: 10, session_days: 14 }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +159,7 @@ impl Default for Settings {
             twitter: TwitterSettings::default(),
             webhooks: Vec::new(),
             retention: RetentionSettings::default(),
+            web: WebSettings::default(),
             source: Source::Defaults,
         }
     }

@@ -43,6 +43,11 @@ pub(super) fn check(s: &Settings) -> Result<(), String> {
         ));
     }
 
+    let w = &s.web;
+    positive("web.pool_size", u64::from(w.pool_size), 1_000)?;
+    positive("web.db_deadline_secs", w.db_deadline_secs, 600)?;
+    positive("web.session_days", u64::from(w.session_days), 3_650)?;
+
     let e = &s.email;
     if e.enabled {
         EmailAddress::parse(&e.from).map_err(|err| format!("key `email.from`: {err}"))?;

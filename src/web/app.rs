@@ -2,6 +2,7 @@
 //! a listening server. Tests bind `127.0.0.1:0` and read the port back.
 
 use std::net::TcpListener;
+use std::time::Duration;
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{CookieContentSecurity, PersistentSession};
@@ -16,9 +17,9 @@ use super::auth::{self, login, setup};
 use super::error::{WebError, form_error, json_error, path_error, query_error};
 use super::error_page::render_html_errors;
 use super::state::AppState;
-use super::{admin, api, assets, dashboard, health, metrics, pages};
+use super::{admin, api, assets, health, metrics, pages, refresher};
 use crate::db::models::app_setting::{self, SECRET_KEY};
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, PoolOptions};
 use crate::domain::api_token::random_hex;
 use crate::domain::password::hash_password;
 use crate::settings::Settings;
@@ -44,6 +45,7 @@ impl From<WebError> for ServeError {
 /// A bound, not yet running server.
 pub struct WebServer {
     server: Server,
+    state: web::Data<AppState>,
     port: u16,
     url: String,
     setup_link: Option<String>,
@@ -59,8 +61,11 @@ impl WebServer {
     /// Call inside an actix (tokio) runtime.
     pub fn build(settings: &Settings, workers: usize) -> Result<WebServer, ServeError> {
         let workers = workers.max(1);
-        // Each worker can have a few blocking queries in flight; more connections than that only queue.
-        let db = Db::open_and_migrate(&settings.database(), (workers as u32 * 4).clamp(4, 32))?;
+        let deadline = Duration::from_secs(settings.web.db_deadline_secs);
+        let pool =
+            PoolOptions { max_connections: settings.web.pool_size, wait: deadline, statement_timeout: Some(deadline) };
+        let db = Db::open_with(&settings.database(), pool)?;
+        db.migrate()?;
         let mut conn = db.conn()?;
         let secret = match settings.secret_key.trim() {
             "" => app_setting::get_or_init(&mut conn, SECRET_KEY, || random_hex(64)).map_err(DbError::from)?,
@@ -76,6 +81,8 @@ impl WebServer {
         let key = cookie_key(&secret);
         let dummy_hash = hash_password(&random_hex(16)).map_err(|e| ServeError::Start(e.to_string()))?;
         let state = web::Data::new(AppState::new(db, settings.time_zone, dummy_hash));
+        let app_state = state.clone();
+        let session_days = i64::from(settings.web.session_days);
 
         let server = HttpServer::new(move || {
             let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
@@ -85,7 +92,7 @@ impl WebServer {
                 .cookie_same_site(SameSite::Lax)
                 .cookie_content_security(CookieContentSecurity::Private)
                 .session_lifecycle(
-                    PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::days(14)),
+                    PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::days(session_days)),
                 )
                 .build();
             App::new()
@@ -112,7 +119,7 @@ impl WebServer {
         .map_err(|e| ServeError::Bind { address: address.to_string(), reason: e.to_string() })?
         .run();
 
-        Ok(WebServer { server, port: address.port(), url: format!("http://{address}"), setup_link })
+        Ok(WebServer { server, state: app_state, port: address.port(), url: format!("http://{address}"), setup_link })
     }
 
     pub fn port(&self) -> u16 {
@@ -133,9 +140,12 @@ impl WebServer {
         self.server.handle()
     }
 
-    /// Serves until stopped (Ctrl-C, SIGTERM, or the handle).
+    /// Serves until stopped (Ctrl-C, SIGTERM, or the handle), with the background refresher.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let refresher = actix_web::rt::spawn(refresher::keep_fresh(self.state));
+        let result = self.server.await;
+        refresher.abort();
+        result
     }
 }
 
@@ -148,8 +158,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/setup/{token}", web::post().to(setup::setup))
         .route("/healthz", web::get().to(health::healthz))
         .route("/static/{name}", web::get().to(assets::serve))
-        .route("/", web::get().to(dashboard::page))
-        .route("/data.json", web::get().to(dashboard::data))
+        .route("/", web::get().to(pages::home::page))
+        .route("/data.json", web::get().to(pages::home::data))
         .route("/metrics", web::get().to(metrics::metrics))
         .route("/groups/{slug}", web::get().to(pages::groups::page))
         .route("/groups/{slug}/data.json", web::get().to(pages::groups::data))

@@ -8,6 +8,8 @@ mod api;
 mod app;
 mod assets;
 mod auth;
+mod blocking;
+mod cache;
 mod dashboard;
 mod error;
 mod error_page;
@@ -17,6 +19,7 @@ mod layout;
 mod metrics;
 mod pages;
 mod paging;
+mod refresher;
 mod routes;
 mod state;
 

@@ -1,22 +1,25 @@
-//! What every handler shares: the pool, the settings pages need, the dashboard cache and the
+//! What every handler shares: the pool, the settings pages need, the cached figures and the
 //! counter that admin writes bump so cached pages are rebuilt.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use actix_web::web;
+use actix_web::web::Bytes;
 use chrono_tz::Tz;
 
-use super::dashboard::DashboardCache;
+use super::blocking::with_conn;
+use super::cache::SingleFlight;
+use super::dashboard::{Dashboard, Key as DashboardKey, Rendered};
 use super::error::WebError;
-use super::metrics::WindowMetrics;
 use crate::db::{Db, DbConnection, write_transaction};
 use crate::manage::ManageError;
 
 pub struct AppState {
     pub db: Db,
     pub time_zone: Tz,
-    pub dashboard: DashboardCache,
-    pub window_metrics: WindowMetrics,
+    pub dashboard: Dashboard,
+    /// The availability block of `/metrics`, summed by the background refresher for the
+    /// dashboard's picture of the same key.
+    pub window_metrics: SingleFlight<DashboardKey, Bytes>,
     /// Bumped by every change made through the web app; part of the dashboard cache key.
     generation: AtomicU64,
     /// An argon2 hash checked when a login names no user, so both cases take as long.
@@ -28,8 +31,8 @@ impl AppState {
         AppState {
             db,
             time_zone,
-            dashboard: DashboardCache::default(),
-            window_metrics: WindowMetrics::default(),
+            dashboard: Dashboard::default(),
+            window_metrics: SingleFlight::default(),
             generation: AtomicU64::new(0),
             dummy_hash,
         }
@@ -37,6 +40,11 @@ impl AppState {
 
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
+    }
+
+    /// The dashboard's picture, current as of the newest round and the latest change.
+    pub async fn picture(&self) -> Result<std::sync::Arc<Rendered>, WebError> {
+        self.dashboard.get(&self.db, self.time_zone, self.generation()).await
     }
 
     /// Marks cached pages out of date after a change.
@@ -70,12 +78,6 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, WebError> + Send + 'static,
     {
-        let db = self.db.clone();
-        web::block(move || {
-            let mut conn = db.conn()?;
-            f(&mut conn)
-        })
-        .await
-        .map_err(|e| WebError::Internal(format!("a database task failed: {e}")))?
+        with_conn(&self.db, f).await
     }
 }

@@ -26,8 +26,9 @@ both_backends! {
         assert_eq!(client().get(app.url("/metrics")).send().unwrap().status(), 401);
         let r = client().get(app.url("/metrics")).bearer_auth(&issued.secret).send().unwrap();
         assert_eq!(r.status(), 200);
-        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/openmetrics-text; version=1.0.0"));
         let body = text(r);
+        assert!(body.ends_with("# EOF\n"), "an OpenMetrics exposition ends with its EOF marker: {body}");
         let lines = body.lines().map(|l| Ok(l.to_owned()));
         let scrape = prometheus_parse::Scrape::parse(lines).expect("valid Prometheus text format");
         let value = |name: &str, site: Option<&str>| -> f64 {
@@ -52,5 +53,38 @@ both_backends! {
         assert_eq!(value("sitewatch_outage_open", None), 1.0);
         assert_eq!(value("sitewatch_outage_sites_down", None), 1.0);
         assert_eq!(scrape.docs.get("sitewatch_site_up").map(String::is_empty), Some(false), "HELP lines");
+    }
+}
+
+both_backends! {
+    /// Sixteen scrapers arriving at a cold cache cost one computation: with a pool of two
+    /// connections and a one-second deadline, computing once each would answer 503s.
+    fn a_crowd_of_cold_scrapes_shares_one_computation_and_health_answers_meanwhile(db) {
+        let settings = crate::web::settings_for(db, &[("SITEWATCH_WEB_POOL_SIZE", "2"), ("SITEWATCH_WEB_DB_DEADLINE_SECS", "1")]);
+        let app = crate::web::spawn_with(db, settings);
+        let alice = add_user(&app.db, "alice");
+        let issued = sitewatch::domain::api_token::issue_token();
+        {
+            let mut conn = app.db.conn().unwrap();
+            sitewatch::db::models::api_token::ApiToken::create(&mut conn, alice.id, "prometheus", &issued.hash).unwrap();
+        }
+        let g = fixtures::group(&app.db, "Web", "web");
+        for i in 0..40 {
+            let site = fixtures::site(&app.db, &g, &format!("Site {i}"), &format!("https://s{i}.example.com/"));
+            fixtures::checks(&app.db, &site, fixtures::now(), 30, 3);
+        }
+        fixtures::round(&app.db, fixtures::now(), RunState::Done);
+
+        let scrapes: Vec<_> = (0..16)
+            .map(|_| {
+                let (url, secret) = (app.url("/metrics"), issued.secret.clone());
+                std::thread::spawn(move || client().get(url).bearer_auth(secret).send().map(|r| r.status().as_u16()))
+            })
+            .collect();
+        let health = client().get(app.url("/healthz")).send().unwrap();
+        assert_eq!(health.status(), 200, "the health check has its own connection");
+        for scrape in scrapes {
+            assert_eq!(scrape.join().unwrap().unwrap(), 200, "no scrape is turned away for want of a connection");
+        }
     }
 }

@@ -102,7 +102,12 @@ both_backends! {
         fixtures::round(&app.db, now, RunState::Done);
         let c = client();
         sign_in(&app, &c, "alice");
-        let body = text(c.get(app.url("/metrics")).send().unwrap());
+        // Availability is summed in the background after each round: wait for this round's.
+        let mut body = String::new();
+        crate::harness::wait_until("the availability of the new round is published", std::time::Duration::from_secs(15), || {
+            body = text(c.get(app.url("/metrics")).send().unwrap());
+            body.contains("sitewatch_site_availability_ratio{")
+        });
         let scrape = prometheus_parse::Scrape::parse(body.lines().map(|l| Ok(l.to_owned()))).expect("valid text format");
         let ratio = |window: &str| {
             scrape

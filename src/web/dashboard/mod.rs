@@ -1,41 +1,42 @@
-//! The dashboard and everything drawn from the same picture (`/data.json`, `/metrics`), built
-//! from `sites.last_*` and the hourly rollups (never the views table) and cached.
+//! The dashboard's picture and everything drawn from it (`/`, `/data.json`, `/metrics`), built
+//! from `sites.last_*` and the hourly rollups (never the views table) and kept in memory.
 //!
-//! The cache is rebuilt when a newer check round has finished or something was changed through
-//! the web app, and in the background every half minute so "3 minutes ago" stays true (and
-//! changes made by the CLI or another web server show up). Requests during a rebuild get the
-//! previous copy, so at most one request in a round waits.
+//! The picture is rebuilt when a newer check round has finished or something was changed
+//! through the web app (the request that notices builds it while the others get the previous
+//! copy), and by the background refresher every half minute so "3 minutes ago" stays true and
+//! changes made by the CLI or another web server show up.
 
 mod render;
 mod summary;
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use actix_web::http::header;
-use actix_web::web::{self, Bytes};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
+use chrono_tz::Tz;
 
+use super::blocking::with_conn;
+use super::cache::SingleFlight;
 use super::error::WebError;
-use super::state::AppState;
-use crate::db::Id;
 use crate::db::models::check_run::CheckRun;
+use crate::db::{Db, Id};
 
-pub use render::{SiteRow, label, site_rows};
+pub use render::{SiteRow, site_rows};
 pub use summary::{SiteSummary, Summary};
 
-/// A copy older than this is rebuilt in the background.
-const MAX_AGE: Duration = Duration::from_secs(30);
+/// A copy older than this is rebuilt by the background refresher.
+pub const MAX_AGE: Duration = Duration::from_secs(30);
 /// The newest finished round is looked up at most this often.
 const PROBE_EVERY: Duration = Duration::from_secs(1);
 
 /// The newest finished round: its id and when it finished.
 type RoundMark = Option<(Id, NaiveDateTime)>;
 
-/// What the cached copy was built from: the newest finished round and the change counter.
-type Key = (RoundMark, u64);
+/// What a copy was built from: the newest finished round and the web app's change counter.
+pub type Key = (RoundMark, u64);
 
 /// A body in plain and gzip form, compressed once per build rather than once per request.
 pub struct Encoded {
@@ -73,120 +74,80 @@ impl Encoded {
 }
 
 pub struct Rendered {
-    key: Key,
-    built: Instant,
+    /// What it was built from.
+    pub key: Key,
     pub html: Encoded,
     pub json: Encoded,
-    pub metrics: Bytes,
     pub summary: Arc<Summary>,
 }
 
+/// The cached picture and the newest round it was checked against.
 #[derive(Default)]
-pub struct DashboardCache {
-    current: Mutex<Option<Arc<Rendered>>>,
-    rebuilding: AtomicBool,
+pub struct Dashboard {
+    picture: SingleFlight<Key, Rendered>,
     probe: Mutex<Option<(Instant, RoundMark)>>,
 }
 
-/// Held while one request or task rebuilds; clears the flag however the rebuild ends.
-struct Rebuilding(web::Data<AppState>);
-
-impl Rebuilding {
-    fn try_start(state: &web::Data<AppState>) -> Option<Rebuilding> {
-        state
-            .dashboard
-            .rebuilding
-            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
-            .ok()
-            .map(|_| Rebuilding(state.clone()))
-    }
-}
-
-impl Drop for Rebuilding {
-    fn drop(&mut self) {
-        self.0.dashboard.rebuilding.store(false, Ordering::Release);
-    }
-}
-
-impl DashboardCache {
-    fn stored(&self) -> Option<Arc<Rendered>> {
-        self.current.lock().expect("dashboard cache lock").clone()
-    }
-
-    async fn newest_round(state: &AppState) -> Result<RoundMark, WebError> {
-        if let Some((at, mark)) = *state.dashboard.probe.lock().expect("probe lock")
+impl Dashboard {
+    /// The newest finished round, looked up at most once a second for requests. The refresher
+    /// always looks it up afresh and leaves the requests' copy alone, so data that changes
+    /// between its look and a request is never hidden behind it.
+    async fn newest_round(&self, db: &Db, for_request: bool) -> Result<RoundMark, WebError> {
+        if for_request
+            && let Some((at, mark)) = *self.probe.lock().unwrap_or_else(|e| e.into_inner())
             && at.elapsed() < PROBE_EVERY
         {
             return Ok(mark);
         }
-        let mark = state
-            .run(|conn| Ok(CheckRun::latest_finished(conn)?.and_then(|r| r.finished_at.map(|f| (r.id, f)))))
-            .await?;
-        *state.dashboard.probe.lock().expect("probe lock") = Some((Instant::now(), mark));
+        let mark =
+            with_conn(db, |conn| Ok(CheckRun::latest_finished(conn)?.and_then(|r| r.finished_at.map(|f| (r.id, f)))))
+                .await?;
+        if for_request {
+            *self.probe.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), mark));
+        }
         Ok(mark)
     }
 
-    /// The current copy, rebuilt first if it is missing or out of date.
-    pub async fn get(state: &web::Data<AppState>) -> Result<Arc<Rendered>, WebError> {
-        let key = (Self::newest_round(state).await?, state.generation());
-        let cache = &state.dashboard;
-        match cache.stored() {
-            Some(current) if current.key == key => {
-                if current.built.elapsed() > MAX_AGE
-                    && let Some(flag) = Rebuilding::try_start(state)
-                {
-                    let state = state.clone();
-                    actix_web::rt::spawn(async move {
-                        let _flag = flag;
-                        if let Err(error) = rebuild(&state, key).await {
-                            tracing::warn!(%error, "refreshing the dashboard failed");
-                        }
-                    });
-                }
-                Ok(current)
-            }
-            Some(current) => match Rebuilding::try_start(state) {
-                Some(_flag) => rebuild(state, key).await,
-                None => Ok(current),
-            },
-            None => rebuild(state, key).await,
+    /// The picture for the newest round and `generation`; built by one request at a time.
+    pub async fn get(&self, db: &Db, tz: Tz, generation: u64) -> Result<Arc<Rendered>, WebError> {
+        let key = (self.newest_round(db, true).await?, generation);
+        self.picture.get(key, || build(db, tz, key)).await
+    }
+
+    /// The picture as last built, if any request has asked for one yet.
+    pub fn current(&self) -> Option<Arc<Rendered>> {
+        self.picture.current().map(|copy| copy.value)
+    }
+
+    /// Rebuilds the picture when it is out of date or older than `MAX_AGE` (the refresher).
+    /// Nothing is built before a request has asked for the picture: the first one is built
+    /// from what the database holds when someone looks.
+    pub async fn refresh(&self, db: &Db, tz: Tz, generation: u64) -> Result<(), WebError> {
+        if self.picture.current().is_none() {
+            return Ok(());
         }
+        let key = (self.newest_round(db, false).await?, generation);
+        if self.picture.needs_refresh(&key, MAX_AGE) {
+            self.picture.refresh(key, || build(db, tz, key)).await?;
+        }
+        Ok(())
     }
 }
 
-async fn rebuild(state: &web::Data<AppState>, key: Key) -> Result<Arc<Rendered>, WebError> {
-    let tz = state.time_zone;
+async fn build(db: &Db, tz: Tz, key: Key) -> Result<Rendered, WebError> {
     let started = Instant::now();
-    let rendered = state
-        .run(move |conn| {
-            let summary = Summary::load(conn)?;
-            let html = render::page(&summary, tz)?;
-            let json = render::json(&summary)?;
-            let metrics = render::metrics(&summary);
-            Ok(Rendered {
-                summary: Arc::new(summary),
-                key,
-                built: Instant::now(),
-                html: Encoded::new(html.into_bytes()),
-                json: Encoded::new(json),
-                metrics: Bytes::from(metrics),
-            })
+    let rendered = with_conn(db, move |conn| {
+        let summary = Summary::load(conn)?;
+        let html = render::page(&summary, tz)?;
+        let json = render::json(&summary)?;
+        Ok(Rendered {
+            key,
+            summary: Arc::new(summary),
+            html: Encoded::new(html.into_bytes()),
+            json: Encoded::new(json),
         })
-        .await?;
-    let rendered = Arc::new(rendered);
-    *state.dashboard.current.lock().expect("dashboard cache lock") = Some(rendered.clone());
+    })
+    .await?;
     tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "dashboard rebuilt");
     Ok(rendered)
-}
-
-/// `GET /`: every group and its sites.
-pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
-    let rendered = DashboardCache::get(&state).await?;
-    Ok(rendered.html.respond(&req, "text/html; charset=utf-8"))
-}
-
-/// `GET /data.json`: the dashboard's data, which its script polls every 30 seconds.
-pub async fn data(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
-    let rendered = DashboardCache::get(&state).await?;
-    Ok(rendered.json.respond(&req, "application/json"))
 }

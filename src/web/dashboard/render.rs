@@ -192,70 +192,6 @@ pub fn json(summary: &Summary) -> Result<Vec<u8>, WebError> {
     serde_json::to_vec(&body).map_err(|e| WebError::Internal(e.to_string()))
 }
 
-/// A label value with `\`, `"` and line breaks escaped as the text format requires.
-pub fn label(value: &str) -> String {
-    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
-}
-
-pub fn metrics(summary: &Summary) -> String {
-    let mut out = String::new();
-    let checked: Vec<_> = summary.sites().filter(|(_, s)| s.site.last_checked_at.is_some()).collect();
-    out.push_str(
-        "# HELP sitewatch_site_up Whether the site's newest check was up (1) or down (0); paused sites are left out.\n",
-    );
-    out.push_str("# TYPE sitewatch_site_up gauge\n");
-    for (group, s) in checked.iter().filter(|(_, s)| s.site.active) {
-        let up = u8::from(s.site.last_up == Some(true));
-        let _ = writeln!(
-            out,
-            "sitewatch_site_up{{site=\"{}\",group=\"{}\"}} {up}",
-            label(&s.site.slug),
-            label(&group.slug)
-        );
-    }
-    out.push_str("# HELP sitewatch_site_last_response_seconds Response time of the site's newest check.\n");
-    out.push_str("# TYPE sitewatch_site_last_response_seconds gauge\n");
-    for (group, s) in &checked {
-        if let Some(ms) = s.site.last_response_ms {
-            let _ = writeln!(
-                out,
-                "sitewatch_site_last_response_seconds{{site=\"{}\",group=\"{}\"}} {}",
-                label(&s.site.slug),
-                label(&group.slug),
-                f64::from(ms) / 1000.0
-            );
-        }
-    }
-    out.push_str("# HELP sitewatch_site_last_check_timestamp_seconds When the site was last checked (Unix time).\n");
-    out.push_str("# TYPE sitewatch_site_last_check_timestamp_seconds gauge\n");
-    for (group, s) in &checked {
-        if let Some(t) = s.site.last_checked_at {
-            let _ = writeln!(
-                out,
-                "sitewatch_site_last_check_timestamp_seconds{{site=\"{}\",group=\"{}\"}} {}",
-                label(&s.site.slug),
-                label(&group.slug),
-                t.and_utc().timestamp()
-            );
-        }
-    }
-    out.push_str("# HELP sitewatch_outage_open Whether an outage is open (1) or not (0).\n");
-    out.push_str("# TYPE sitewatch_outage_open gauge\n");
-    let _ = writeln!(out, "sitewatch_outage_open {}", u8::from(summary.outage.is_some()));
-    out.push_str("# HELP sitewatch_outage_sites_down Sites of the open outage that are still down.\n");
-    out.push_str("# TYPE sitewatch_outage_sites_down gauge\n");
-    let down = summary.outage.as_ref().map_or(0, |(_, sites)| sites.iter().filter(|s| s.up_at.is_none()).count());
-    let _ = writeln!(out, "sitewatch_outage_sites_down {down}");
-    if let Some(finished) = summary.last_run.as_ref().and_then(|r| r.finished_at) {
-        out.push_str(
-            "# HELP sitewatch_last_round_timestamp_seconds When the newest check round finished (Unix time).\n",
-        );
-        out.push_str("# TYPE sitewatch_last_round_timestamp_seconds gauge\n");
-        let _ = writeln!(out, "sitewatch_last_round_timestamp_seconds {}", finished.and_utc().timestamp());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +203,5 @@ mod tests {
         hours[0] = Some(100.0);
         hours[2] = Some(50.0);
         assert_eq!(sparkline(&hours).unwrap(), "2,2.0 10,10.5");
-        assert_eq!(label("a\"b\\c"), "a\\\"b\\\\c");
     }
 }

@@ -7,7 +7,7 @@ use super::history::{self, History};
 use crate::db::models::group::Group;
 use crate::db::models::site::Site;
 use crate::json::{GroupRef, GroupSitesJson, SiteJson};
-use crate::web::dashboard::{DashboardCache, SiteRow, site_rows};
+use crate::web::dashboard::{SiteRow, site_rows};
 use crate::web::error::WebError;
 use crate::web::layout::Chrome;
 use crate::web::state::AppState;
@@ -24,7 +24,7 @@ pub struct GroupPage {
 }
 
 pub async fn page(state: web::Data<AppState>, chrome: Chrome, slug: web::Path<String>) -> Result<GroupPage, WebError> {
-    let rendered = DashboardCache::get(&state).await?;
+    let rendered = state.picture().await?;
     let summary = &rendered.summary;
     let group = summary
         .groups

@@ -3,5 +3,6 @@
 pub mod chart;
 pub mod groups;
 pub mod history;
+pub mod home;
 pub mod outages;
 pub mod sites;

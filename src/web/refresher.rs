@@ -1,0 +1,38 @@
+//! The background refresher: keeps the dashboard's picture and the availability figures of
+//! `/metrics` fresh while the app runs, so requests only read what it built.
+
+use std::time::Duration;
+
+use actix_web::web;
+
+use super::metrics::window_metrics;
+use super::state::AppState;
+
+/// How often the refresher looks whether the picture is out of date.
+const TICK: Duration = Duration::from_secs(5);
+/// Availability over a window moves slowly: summed after each round, and at least this often.
+const WINDOWS_MAX_AGE: Duration = Duration::from_secs(60);
+
+/// Runs until the server stops (its task is aborted then).
+pub async fn keep_fresh(state: web::Data<AppState>) {
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(error) = state.dashboard.refresh(&state.db, state.time_zone, state.generation()).await {
+            tracing::warn!(%error, "refreshing the dashboard failed; the next tick tries again");
+            continue;
+        }
+        let Some(picture) = state.dashboard.current() else { continue };
+        if !state.window_metrics.needs_refresh(&picture.key, WINDOWS_MAX_AGE) {
+            continue;
+        }
+        let summary = picture.summary.clone();
+        let state_ref = &state;
+        let summed =
+            state.window_metrics.refresh(picture.key, || state_ref.run(move |conn| window_metrics(conn, &summary)));
+        if let Err(error) = summed.await {
+            tracing::warn!(%error, "summing availability for /metrics failed; the next tick tries again");
+        }
+    }
+}
