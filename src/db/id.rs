@@ -21,10 +21,6 @@ impl Id {
     pub fn new() -> Id {
         Id(Uuid::new_v4())
     }
-
-    pub fn as_uuid(&self) -> Uuid {
-        self.0
-    }
 }
 
 impl Default for Id {

@@ -5,6 +5,7 @@
 
 mod bulk;
 pub mod connection;
+pub mod counts;
 mod error;
 mod id;
 mod migrations;

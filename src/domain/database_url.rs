@@ -43,10 +43,6 @@ impl DatabaseUrl {
         let path = Path::new(path);
         Ok(DatabaseUrl::Sqlite(if path.is_absolute() { path.to_owned() } else { base_dir.join(path) }))
     }
-
-    pub fn is_sqlite(&self) -> bool {
-        matches!(self, DatabaseUrl::Sqlite(_))
-    }
 }
 
 /// Shows where the database is without its password, for logs and error messages.

@@ -56,10 +56,6 @@ impl SiteUrl {
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }
-
-    pub fn as_url(&self) -> &Url {
-        &self.0
-    }
 }
 
 impl fmt::Display for SiteUrl {

@@ -7,15 +7,14 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDateTime, TimeDelta};
-use diesel::sql_types::{BigInt, Text, Timestamp};
-use diesel::{QueryableByName, RunQueryDsl};
 
 use super::daily;
+use crate::db::counts::{CountSource, site_counts};
 use crate::db::models::outage::OutageSite;
 use crate::db::models::rollup::{DailyRollup, HourlyRollup, MonthlyRollup, RollupRecord};
 use crate::db::models::site::Site;
 use crate::db::models::site_view::SiteView;
-use crate::db::{DbConnection, DbError, Id, MultiBackend};
+use crate::db::{DbConnection, DbError, Id};
 use crate::domain::histogram::HistogramSum;
 use crate::domain::rollup::Figures;
 use crate::domain::window::{Rolled, Span, Window, plan};
@@ -132,44 +131,17 @@ pub fn raw_figures_between(conn: &mut DbConnection, site_ids: &[Id], span: Span)
     Ok(sum.finish())
 }
 
-#[derive(QueryableByName)]
-struct SiteCounts {
-    #[diesel(sql_type = Text)]
-    site_id: Id,
-    #[diesel(sql_type = BigInt)]
-    checks: i64,
-    #[diesel(sql_type = BigInt)]
-    ups: i64,
-}
-
 /// `(checks, ups)` of every site in `span`, summed by the database (`/metrics` wants every
 /// site at once, and needs no histograms).
 pub fn counts_by_site(conn: &mut DbConnection, span: Span, rolled: Rolled) -> Result<HashMap<Id, (i64, i64)>, DbError> {
     let plan = plan(span, rolled);
-    let raw = ("site_views", "checked_at", "COUNT(*)", "SUM(CASE WHEN up THEN 1 ELSE 0 END)");
-    let hourly = ("site_rollups_hourly", "hour_start", "SUM(checks)", "SUM(ups)");
-    let daily = ("site_rollups_daily", "day_start", "SUM(checks)", "SUM(ups)");
-    let monthly = ("site_rollups_monthly", "month_start", "SUM(checks)", "SUM(ups)");
-    let pieces = (plan.raw.iter().map(|p| (raw, p)))
-        .chain(plan.hourly.iter().map(|p| (hourly, p)))
-        .chain(plan.daily.iter().map(|p| (daily, p)))
-        .chain(plan.monthly.iter().map(|p| (monthly, p)));
+    let pieces = (plan.raw.iter().map(|p| (CountSource::Views, p)))
+        .chain(plan.hourly.iter().map(|p| (CountSource::Hourly, p)))
+        .chain(plan.daily.iter().map(|p| (CountSource::Daily, p)))
+        .chain(plan.monthly.iter().map(|p| (CountSource::Monthly, p)));
     let mut totals: HashMap<Id, (i64, i64)> = HashMap::new();
-    for ((table, column, checks, ups), piece) in pieces {
-        let (first, second) = match conn {
-            DbConnection::Sqlite(_) => ("?", "?"),
-            DbConnection::Postgres(_) => ("$1", "$2"),
-        };
-        let sql = format!(
-            "SELECT site_id, CAST({checks} AS BIGINT) AS checks, CAST({ups} AS BIGINT) AS ups FROM {table} \
-             WHERE {column} >= {first} AND {column} < {second} GROUP BY site_id"
-        );
-        let rows: Vec<SiteCounts> = diesel::sql_query(sql)
-            .into_boxed::<MultiBackend>()
-            .bind::<Timestamp, _>(piece.from)
-            .bind::<Timestamp, _>(piece.until)
-            .load(conn)?;
-        for row in rows {
+    for (source, piece) in pieces {
+        for row in site_counts(conn, source, piece.from, piece.until)? {
             let total = totals.entry(row.site_id).or_default();
             total.0 += row.checks;
             total.1 += row.ups;

@@ -25,10 +25,6 @@ impl<T> Input<T> {
     pub fn from_nullable(value: Option<T>) -> Input<T> {
         value.map_or(Input::Null, Input::Value)
     }
-
-    pub fn is_absent(&self) -> bool {
-        matches!(self, Input::Absent)
-    }
 }
 
 impl Input<i64> {

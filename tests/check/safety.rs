@@ -8,10 +8,13 @@ use crate::harness::command::outcome_of;
 use crate::harness::http::{HttpServer, Reply, closed_port};
 use crate::harness::{TestDb, check, snapshot, sw, wait_until};
 
+/// Every round recorded, newest first.
 fn runs(db: &TestDb) -> Vec<CheckRun> {
+    use diesel::prelude::*;
+    use sitewatch::db::schema::check_runs;
     let handle = db.open();
     let mut conn = handle.conn().unwrap();
-    CheckRun::recent(&mut conn, 100).unwrap()
+    check_runs::table.order(check_runs::started_at.desc()).select(CheckRun::as_select()).load(&mut *conn).unwrap()
 }
 
 both_backends! {

@@ -39,7 +39,7 @@ both_backends! {
             write_transaction(&mut conn, |c| HourlyRollup::add_views(c, &views)).unwrap();
         }
 
-        let rows = HourlyRollup::all_since(&mut conn, start - TimeDelta::hours(1)).unwrap();
+        let rows = HourlyRollup::for_sites(&mut conn, &[a.id, b.id], start - TimeDelta::hours(1), start + TimeDelta::hours(2)).unwrap();
         assert_eq!(rows.len(), 4, "two sites x two hours");
         let a_nine = rows.iter().find(|r| r.site_id == a.id && r.hour_start == start - TimeDelta::minutes(40)).unwrap();
         assert_eq!(a_nine.figures(), expected_a_hour_9);
@@ -47,7 +47,7 @@ both_backends! {
         let total_checks: i32 = rows.iter().map(|r| r.checks).sum();
         assert_eq!(total_checks, 90);
 
-        let b_rows = HourlyRollup::for_site(&mut conn, b.id, start - TimeDelta::hours(1), start + TimeDelta::hours(2)).unwrap();
+        let b_rows = HourlyRollup::for_sites(&mut conn, &[b.id], start - TimeDelta::hours(1), start + TimeDelta::hours(2)).unwrap();
         assert_eq!(b_rows.len(), 2);
         assert!(b_rows[0].hour_start < b_rows[1].hour_start, "oldest first");
     }

@@ -24,7 +24,7 @@ both_backends! {
         write_rounds(&mut conn, &views, 3);
         roll_up_finished_days(&mut conn, at(2026, 5, 1, 0, 0, 30)).unwrap();
         let april = Span::new(at(2026, 4, 1, 0, 0, 0), at(2026, 5, 1, 0, 0, 0));
-        let monthly = MonthlyRollup::for_site(&mut conn, site, april.from, april.until).unwrap();
+        let monthly = MonthlyRollup::for_sites(&mut conn, &[site], april.from, april.until).unwrap();
         assert_eq!(monthly[0].figures(), expected_figures(&views, &[site], april));
 
         // A checker whose clock is behind records a check stamped 23:59:50 on April 30.
@@ -46,7 +46,7 @@ both_backends! {
         let last_day = Span::new(at(2026, 4, 30, 0, 0, 0), at(2026, 5, 1, 0, 0, 0));
         let daily = all_daily(&mut conn);
         assert_eq!(row_figures(&daily, site, last_day.from), Some(expected_figures(&views, &[site], last_day)));
-        let monthly = MonthlyRollup::for_site(&mut conn, site, april.from, april.until).unwrap();
+        let monthly = MonthlyRollup::for_sites(&mut conn, &[site], april.from, april.until).unwrap();
         assert_eq!(monthly[0].figures(), expected_figures(&views, &[site], april), "the month counts the late check");
     }
 

@@ -35,7 +35,7 @@ pub fn micros(n: i64) -> TimeDelta {
 pub fn add_sites(conn: &mut DbConnection, n: usize) -> Vec<Site> {
     (0..n)
         .map(|_| {
-            let host = Id::new().as_uuid().simple().to_string();
+            let host = Id::new().to_string().replace('-', "");
             let new = NewSite {
                 name: Some(Name::parse(&format!("site {}", &host[..8])).unwrap()),
                 ..NewSite::at(SiteUrl::parse(&format!("https://{host}.example.com/")).unwrap())

@@ -145,8 +145,4 @@ impl CheckRun {
             .first(conn)
             .optional()
     }
-
-    pub fn recent(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<CheckRun>> {
-        check_runs::table.order(check_runs::started_at.desc()).limit(limit).select(CheckRun::as_select()).load(conn)
-    }
 }

@@ -163,16 +163,6 @@ macro_rules! rollup_table {
                     .load(conn)
             }
 
-            /// One site's rows for periods starting in `from..until`, oldest first.
-            pub fn for_site(
-                conn: &mut DbConnection,
-                site_id: Id,
-                from: NaiveDateTime,
-                until: NaiveDateTime,
-            ) -> QueryResult<Vec<$name>> {
-                $name::for_sites(conn, &[site_id], from, until)
-            }
-
             /// Writes rows, replacing any with the same site and start.
             pub fn upsert_all(conn: &mut DbConnection, rows: &[$name]) -> QueryResult<usize> {
                 upsert_records(conn, rows)
@@ -244,15 +234,6 @@ impl HourlyRollup {
         let rows: Vec<HourlyRollup> =
             touched.iter().map(|((site, hour), figures)| HourlyRollup::from_figures(*site, *hour, figures)).collect();
         HourlyRollup::upsert_all(conn, &rows)
-    }
-
-    /// Every site's rollups for hours starting at or after `since`.
-    pub fn all_since(conn: &mut DbConnection, since: NaiveDateTime) -> QueryResult<Vec<HourlyRollup>> {
-        site_rollups_hourly::table
-            .filter(site_rollups_hourly::hour_start.ge(since))
-            .order((site_rollups_hourly::site_id.asc(), site_rollups_hourly::hour_start.asc()))
-            .select(HourlyRollup::as_select())
-            .load(conn)
     }
 
     /// Every site's hourly counts since `since` without the histograms: what the dashboard's

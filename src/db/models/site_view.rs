@@ -99,20 +99,6 @@ impl SiteView {
         query.count().get_result(conn)
     }
 
-    /// A site's views since `since`, oldest first (the response-time chart).
-    pub fn for_site_since(conn: &mut DbConnection, site_id: Id, since: NaiveDateTime) -> QueryResult<Vec<SiteView>> {
-        site_views::table
-            .filter(site_views::site_id.eq(site_id).and(site_views::checked_at.ge(since)))
-            .order(site_views::checked_at.asc())
-            .select(SiteView::as_select())
-            .load(conn)
-    }
-
-    /// Counts a site's views row by row; `Site::view_count` gives the same figure without the scan.
-    pub fn count_for_site(conn: &mut DbConnection, site_id: Id) -> QueryResult<i64> {
-        site_views::table.filter(site_views::site_id.eq(site_id)).count().get_result(conn)
-    }
-
     pub fn count_older_than(conn: &mut DbConnection, cutoff: NaiveDateTime) -> QueryResult<i64> {
         site_views::table.filter(site_views::checked_at.lt(cutoff)).count().get_result(conn)
     }
