@@ -11,6 +11,8 @@ enum Kind {
     Boolean,
     TextList,
     IntegerList,
+    /// An inline TOML table: `{ X-Api-Key = "secret" }`.
+    Table,
 }
 
 /// Every key that can be set from the environment, as (section, key, kind); "" is the top level.
@@ -42,6 +44,20 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("twitter", "access_token", Kind::Text),
     ("twitter", "access_secret", Kind::Text),
     ("twitter", "endpoint", Kind::Text),
+    ("sms", "enabled", Kind::Boolean),
+    ("sms", "provider", Kind::Text),
+    ("sms", "to", Kind::TextList),
+    ("sms", "from", Kind::Text),
+    ("sms", "account_sid", Kind::Text),
+    ("sms", "auth_token", Kind::Text),
+    ("sms", "url", Kind::Text),
+    ("sms", "format", Kind::Text),
+    ("sms", "to_field", Kind::Text),
+    ("sms", "body_field", Kind::Text),
+    ("sms", "from_field", Kind::Text),
+    ("sms", "headers", Kind::Table),
+    ("alerts", "remind_every_mins", Kind::Integer),
+    ("alerts", "give_up_after_hours", Kind::Integer),
     ("retention", "raw_days", Kind::Integer),
     ("retention", "hourly_days", Kind::Integer),
     ("retention", "daily_days", Kind::Integer),
@@ -50,7 +66,7 @@ const KEYS: &[(&str, &str, Kind)] = &[
 /// Variables of sitewatch's own that are not settings keys.
 const NOT_SETTINGS: &[&str] = &["CONFIG", "LOG", "TEST_DATABASE_URL"];
 
-const WEBHOOK_KEYS: &[&str] = &["url", "secret"];
+const WEBHOOK_KEYS: &[&str] = &["url", "secret", "format"];
 
 pub(super) fn apply_overrides(table: &mut toml::Table, vars: &[(String, String)]) -> Result<(), SettingsError> {
     let mut vars: Vec<&(String, String)> = vars.iter().filter(|(name, _)| name.starts_with(ENV_PREFIX)).collect();
@@ -72,7 +88,8 @@ pub(super) fn apply_overrides(table: &mut toml::Table, vars: &[(String, String)]
                 },
             );
         let Some(&(section, key, kind)) = known else {
-            let section_like = ["check_", "email_", "twitter_", "retention_"].iter().any(|s| lower.starts_with(s));
+            let section_like =
+                ["check_", "email_", "twitter_", "sms_", "alerts_", "retention_"].iter().any(|s| lower.starts_with(s));
             if section_like {
                 return Err(SettingsError::Environment {
                     variable: name.clone(),
@@ -109,7 +126,10 @@ fn apply_webhook(table: &mut toml::Table, variable: &str, rest: &str, raw: &str)
         .split_once('_')
         .and_then(|(n, key)| Some((n.parse::<usize>().ok()?, key)))
         .filter(|(_, key)| WEBHOOK_KEYS.contains(key))
-        .ok_or_else(|| err("expected SITEWATCH_WEBHOOKS_<N>_URL or SITEWATCH_WEBHOOKS_<N>_SECRET".into()))?;
+        .ok_or_else(|| {
+            err("expected SITEWATCH_WEBHOOKS_<N>_URL, SITEWATCH_WEBHOOKS_<N>_SECRET or SITEWATCH_WEBHOOKS_<N>_FORMAT"
+                .into())
+        })?;
     let list = table.entry("webhooks").or_insert_with(|| toml::Value::Array(Vec::new()));
     let list = list.as_array_mut().ok_or_else(|| err("the file's `webhooks` is not a list of tables".into()))?;
     if index > list.len() {
@@ -135,7 +155,16 @@ fn convert(raw: &str, kind: Kind) -> Result<toml::Value, String> {
         },
         Kind::TextList => Ok(toml::Value::Array(list_items(raw).map(|s| toml::Value::String(s.to_owned())).collect())),
         Kind::IntegerList => list_items(raw).map(integer).collect::<Result<Vec<_>, _>>().map(toml::Value::Array),
+        Kind::Table => inline_table(raw),
     }
+}
+
+/// `{ Name = "value", ... }` (the braces may be left out); empty is an empty table.
+fn inline_table(raw: &str) -> Result<toml::Value, String> {
+    let inner = raw.strip_prefix('{').and_then(|r| r.strip_suffix('}')).unwrap_or(raw);
+    let parsed: toml::Table = toml::from_str(&format!("table = {{ {inner} }}"))
+        .map_err(|e| format!("expected an inline table like {{ X-Api-Key = \"secret\" }}: {}", e.message()))?;
+    Ok(parsed.get("table").cloned().unwrap_or_else(|| toml::Value::Table(toml::Table::new())))
 }
 
 fn integer(raw: &str) -> Result<toml::Value, String> {
