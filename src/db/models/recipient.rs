@@ -1,4 +1,5 @@
-//! Alert recipients: an e-mail address for every alert, one group's, or one site's.
+//! Alert recipients: an e-mail address or a phone number for every alert, one group's, or one
+//! site's. The address is stored in `email` whatever its kind; `kind` says which it is.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -6,16 +7,19 @@ use diesel::prelude::*;
 use crate::db::schema::{groups, recipients, sites};
 use crate::db::{DbConnection, DbError, Id};
 use crate::domain::email::EmailAddress;
+use crate::domain::recipient_address::{RecipientAddress, RecipientKind};
 use crate::domain::time::now_utc;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = recipients)]
 pub struct Recipient {
     pub id: Id,
+    /// The address: an e-mail address or (kind `phone`) an E.164 number.
     pub email: String,
     pub site_id: Option<Id>,
     pub group_id: Option<Id>,
     pub created_at: NaiveDateTime,
+    pub kind: String,
 }
 
 #[derive(Insertable)]
@@ -23,6 +27,7 @@ pub struct Recipient {
 struct RecipientRow<'a> {
     id: Id,
     email: &'a str,
+    kind: &'a str,
     site_id: Option<Id>,
     group_id: Option<Id>,
     created_at: NaiveDateTime,
@@ -53,24 +58,49 @@ impl Recipient {
         }
     }
 
-    /// Adds an address for a scope; the same address twice for one scope is refused.
+    /// How this recipient is reached (rows of an unknown kind are read as e-mail, as all
+    /// rows were before phones).
+    pub fn kind(&self) -> RecipientKind {
+        RecipientKind::parse(&self.kind).unwrap_or(RecipientKind::Email)
+    }
+
+    /// Adds an e-mail address for a scope; the same address twice for one scope is refused.
     pub fn add(conn: &mut DbConnection, email: &EmailAddress, scope: Scope) -> Result<Recipient, DbError> {
+        Recipient::add_address(conn, &RecipientAddress::Email(email.clone()), scope)
+    }
+
+    /// Adds an e-mail address or a phone number for a scope; the same address twice for one
+    /// scope is refused (e-mail compared without regard to case, phones digit for digit).
+    pub fn add_address(
+        conn: &mut DbConnection,
+        address: &RecipientAddress,
+        scope: Scope,
+    ) -> Result<Recipient, DbError> {
         let (site_id, group_id) = match scope {
             Scope::All => (None, None),
             Scope::Group(id) => (None, Some(id)),
             Scope::Site(id) => (Some(id), None),
         };
-        let lower = email.as_str().to_lowercase();
-        let duplicate = Recipient::in_scope(conn, scope)?.into_iter().any(|r| r.email.to_lowercase() == lower);
+        let comparable = address.comparable();
+        let duplicate = Recipient::in_scope(conn, scope)?
+            .into_iter()
+            .any(|r| r.kind() == address.kind() && r.email.to_lowercase() == comparable);
         if duplicate {
-            return Err(DbError::Conflict(format!("{email} already receives these alerts")));
+            return Err(DbError::Conflict(format!("{address} already receives these alerts")));
         }
-        let row = RecipientRow { id: Id::new(), email: email.as_str(), site_id, group_id, created_at: now_utc() };
+        let row = RecipientRow {
+            id: Id::new(),
+            email: address.as_str(),
+            kind: address.kind().as_str(),
+            site_id,
+            group_id,
+            created_at: now_utc(),
+        };
         diesel::insert_into(recipients::table).values(&row).execute(conn)?;
         Ok(recipients::table.find(row.id).select(Recipient::as_select()).first(conn)?)
     }
 
-    /// The recipients of exactly this scope (not the wider ones).
+    /// The recipients of exactly this scope (not the wider ones), of every kind.
     pub fn in_scope(conn: &mut DbConnection, scope: Scope) -> QueryResult<Vec<Recipient>> {
         let query = recipients::table.select(Recipient::as_select()).order(recipients::email.asc()).into_boxed();
         match scope {
@@ -80,10 +110,11 @@ impl Recipient {
         }
     }
 
-    /// Everyone who hears about a site: its own list, its group's and the global one,
-    /// each address once (compared without regard to case).
+    /// Every e-mail address that hears about a site: its own list, its group's and the global
+    /// one, each address once (compared without regard to case).
     pub fn addresses_for_site(conn: &mut DbConnection, site_id: Id, group_id: Id) -> QueryResult<Vec<String>> {
         let rows: Vec<String> = recipients::table
+            .filter(recipients::kind.eq(RecipientKind::Email.as_str()))
             .filter(
                 recipients::site_id
                     .eq(site_id)
