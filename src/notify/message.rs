@@ -226,6 +226,9 @@ pub struct WebhookBody {
     pub sites: Vec<WebhookSite>,
     pub still_down: Vec<WebhookSite>,
     pub created_at: String,
+    /// What only some kinds of alert carry (a reminder's number), as stored with the alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<AlertDetail>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -276,6 +279,7 @@ impl WebhookBody {
             sites: alert.sites.iter().map(site).collect(),
             still_down: alert.still_down.iter().map(site).collect(),
             created_at: rfc3339(alert.created_at),
+            detail: alert.detail.clone(),
         }
     }
 }
