@@ -1,19 +1,26 @@
-//! Alert delivery from the outbox: a real SMTP server, webhook receivers and an X API
-//! stand-in on 127.0.0.1, each round's delivery phase run on both backends.
+//! Alert delivery from the outbox: a real SMTP server, webhook receivers, SMS gateway and X API
+//! stand-ins on 127.0.0.1, each round's delivery phase run on both backends.
 
+mod channel_down;
 mod cli;
 mod dispatch;
 mod email;
 mod end_to_end;
+mod formats;
+mod kill;
+mod reminders;
+mod sms;
 mod twitter;
 mod webhook;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use sitewatch::db::models::notification::{Delivery, DeliveryState, Notification};
 use sitewatch::db::models::outage::Outage;
+use sitewatch::db::models::recipient::{Recipient, Scope};
 use sitewatch::db::models::site::Site;
 use sitewatch::db::{Db, write_transaction};
 use sitewatch::domain::alert::{Alert, AlertOutage, AlertSite, Event};
+use sitewatch::domain::recipient_address::RecipientAddress;
 use sitewatch::domain::time::now_utc;
 use sitewatch::notify::{DeliveryReport, deliver_pending, outbox};
 use sitewatch::settings::Settings;
@@ -42,6 +49,24 @@ pub fn email_section(port: u16, extra: &str) -> String {
         if extra.contains("timeout_secs =") { "" } else { "timeout_secs = 2\n" },
         if extra.contains("tls =") { "" } else { "tls = \"none\"\n" }
     )
+}
+
+/// `[sms]` for a Twilio stand-in at `base` (its URL up to `/2010-04-01`); `extra` adds keys.
+pub fn twilio_section(base: &str, extra: &str) -> String {
+    format!(
+        "[sms]\nenabled = true\naccount_sid = \"{TWILIO_SID}\"\nauth_token = \"{TWILIO_TOKEN}\"\nfrom = \"+15005550006\"\n\
+         url = \"{base}/2010-04-01/Accounts/{{account_sid}}/Messages.json\"\n{extra}\n"
+    )
+}
+
+pub const TWILIO_SID: &str = "AC0123456789abcdef0123456789abcdef";
+pub const TWILIO_TOKEN: &str = "twilio-token";
+
+/// Adds a phone recipient through the model, as the doors will.
+pub fn add_phone(handle: &Db, number: &str, scope: Scope) {
+    let address = RecipientAddress::parse(number).expect("a phone number");
+    let mut conn = handle.conn().unwrap();
+    Recipient::add_address(&mut conn, &address, scope).expect("add the phone recipient");
 }
 
 /// Adds the site `name` (in group `web`, made on first use) for alerts to name.
@@ -87,6 +112,7 @@ pub fn queue(handle: &Db, settings: &Settings, event: Event, slugs: &[&str]) -> 
             sites,
             still_down: Vec::new(),
             created_at: now_utc(),
+            detail: None,
         };
         outbox::queue(c, settings, &alert)
     })
