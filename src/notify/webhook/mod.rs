@@ -5,6 +5,7 @@
 mod format;
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use futures_util::future::BoxFuture;
 use hmac::{Hmac, Mac};
@@ -48,10 +49,9 @@ impl WebhookChannel {
     pub fn new(settings: &Settings) -> Result<WebhookChannel, String> {
         let mut hooks = HashMap::new();
         for hook in &settings.webhooks {
-            let url = hook.url.to_string();
-            if !hooks.contains_key(&url) {
-                let entry = Hook { secret: hook.secret.clone(), format: hook.format, client: HandOverClient::new()? };
-                hooks.insert(url, entry);
+            // The first entry for a URL wins, as the outbox queues each URL once.
+            if let Entry::Vacant(slot) = hooks.entry(hook.url.to_string()) {
+                slot.insert(Hook { secret: hook.secret.clone(), format: hook.format, client: HandOverClient::new()? });
             }
         }
         Ok(WebhookChannel { hooks, context: MessageContext::from_settings(settings) })
