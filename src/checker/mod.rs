@@ -5,6 +5,7 @@ mod client;
 mod limits;
 mod probe;
 mod record;
+pub mod reminders;
 mod round;
 mod sandbox;
 

@@ -8,6 +8,7 @@ use std::time::Instant;
 use chrono::NaiveDateTime;
 
 use super::probe::ProbeResult;
+use super::reminders;
 use crate::db::models::check_run::{CheckRun, RunCounts, RunState};
 use crate::db::models::outage::{Outage, OutageSite};
 use crate::db::models::rollup::HourlyRollup;
@@ -85,6 +86,11 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
             ..RunCounts::default()
         };
         let changes = apply_decision(c, open, &members, checks, &states, &decision)?;
+        if changes.opened
+            && let Some(outage) = &changes.outage
+        {
+            reminders::cover_passed(c, settings, outage, now_utc())?;
+        }
         counts.outages_opened = i32::from(changes.opened);
         counts.outages_resolved = i32::from(changes.resolved);
         counts.sites_down = counts.sites_checked - counts.sites_up;
@@ -229,12 +235,15 @@ fn apply_decision(
     Ok(Changes { outage, opened: decision.opens_outage, resolved: decision.resolves_outage, joined, recovered })
 }
 
-fn alerts_for(c: &mut DbConnection, changes: &Changes) -> Result<Vec<Alert>, DbError> {
-    let Some(outage) = &changes.outage else { return Ok(Vec::new()) };
-    let rows = OutageSite::of_outage(c, outage.id)?;
+/// The groups of the sites of `rows` (for their recipients), by site.
+pub(super) fn groups_of(c: &mut DbConnection, rows: &[OutageSite]) -> Result<HashMap<Id, Id>, DbError> {
     let site_ids: Vec<Id> = rows.iter().filter_map(|r| r.site_id).collect();
-    let groups: HashMap<Id, Id> = Site::with_ids(c, &site_ids)?.into_iter().map(|s| (s.id, s.group_id)).collect();
-    let to_alert = |row: &OutageSite| AlertSite {
+    Ok(Site::with_ids(c, &site_ids)?.into_iter().map(|s| (s.id, s.group_id)).collect())
+}
+
+/// A site's part in an outage, as an alert shows it.
+pub(super) fn alert_site(row: &OutageSite, groups: &HashMap<Id, Id>) -> AlertSite {
+    AlertSite {
         site_id: row.site_id.map(|id| id.to_string()),
         group_id: row.site_id.and_then(|id| groups.get(&id)).map(ToString::to_string),
         name: row.site_name.clone(),
@@ -244,7 +253,14 @@ fn alerts_for(c: &mut DbConnection, changes: &Changes) -> Result<Vec<Alert>, DbE
         error: row.down_error.clone(),
         down_at: Some(row.down_at),
         up_at: row.up_at,
-    };
+    }
+}
+
+fn alerts_for(c: &mut DbConnection, changes: &Changes) -> Result<Vec<Alert>, DbError> {
+    let Some(outage) = &changes.outage else { return Ok(Vec::new()) };
+    let rows = OutageSite::of_outage(c, outage.id)?;
+    let groups = groups_of(c, &rows)?;
+    let to_alert = |row: &OutageSite| alert_site(row, &groups);
     let down_rows = || rows.iter().filter(|r| r.up_at.is_none());
     let alert_outage =
         AlertOutage { id: outage.id.to_string(), started_at: outage.started_at, resolved_at: outage.resolved_at };
@@ -254,6 +270,7 @@ fn alerts_for(c: &mut DbConnection, changes: &Changes) -> Result<Vec<Alert>, DbE
         sites,
         still_down,
         created_at: now_utc(),
+        detail: None,
     };
 
     let mut alerts = Vec::new();

@@ -8,6 +8,7 @@ use futures_util::stream::{self, StreamExt};
 use super::client::ClientError;
 use super::probe::Prober;
 use super::record::{self, SiteCheck};
+use super::reminders;
 use super::sandbox;
 use crate::db::models::check_run::{CheckRun, RunCounts, RunState};
 use crate::db::models::site::Site;
@@ -165,7 +166,15 @@ async fn run_locked(
         blocking(move || Ok(record::record_round(&db, &settings, run_id, &checks)?)).await?
     };
     let db_write = write_started.elapsed();
-    // After the commit: what was queued is safe whatever happens to the sends.
+    let reminded = {
+        let (db, settings) = (db.clone(), Arc::clone(settings));
+        blocking(move || Ok(reminders::queue_due(&db, &settings, now_utc())?)).await
+    };
+    let reminded = reminded.unwrap_or_else(|error| {
+        tracing::error!(%error, "could not queue a reminder of the open outage; the next round tries again");
+        0
+    });
+    // After the commits: what was queued is safe whatever happens to the sends.
     let delivery = deliver_pending(db, settings).await;
     let counts = &recorded.counts;
     Ok(RoundOutcome::Done(RoundSummary {
@@ -174,7 +183,7 @@ async fn run_locked(
         down: counts.sites_down as usize,
         outages_opened: counts.outages_opened as usize,
         outages_resolved: counts.outages_resolved as usize,
-        alerts_queued: recorded.alerts_queued,
+        alerts_queued: recorded.alerts_queued + reminded,
         duration: started.elapsed(),
         db_write,
         delivery,

@@ -167,12 +167,17 @@ pub enum SiteCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum RecipientCommand {
-    /// Send alerts to an address: for every site, one group's, or one site's
-    #[command(after_help = "Examples:\n  sitewatch recipient add ops@example.com\n  \
+    /// Send alerts to an e-mail address or (by SMS) a phone number: for every site, one
+    /// group's, or one site's
+    #[command(after_help = "A phone number is written in international form: + then the country code and number\n\
+                            (spaces, dots, dashes and brackets are ignored). SMS needs [sms] in the settings.\n\n\
+                            Examples:\n  sitewatch recipient add ops@example.com\n  \
                             sitewatch recipient add shop-team@example.com --group web\n  \
-                            sitewatch recipient add dev@example.com --site shop")]
+                            sitewatch recipient add \"+44 7700 900123\" --site shop")]
     Add {
-        email: String,
+        /// An e-mail address (ops@example.com) or a phone number (+447700900123)
+        #[arg(value_name = "ADDRESS")]
+        address: String,
         /// Only alerts about this site
         #[arg(long, conflicts_with = "group")]
         site: Option<String>,
@@ -210,8 +215,9 @@ pub enum TokenCommand {
 pub enum NotifyCommand {
     /// Send a test alert through every enabled channel and say which worked (exit 1 if one failed)
     #[command(
-        after_help = "Each enabled channel gets one test alert: e-mail to [email] to and every recipient of all\n\
-                            alerts, one tweet, and a POST to each [[webhooks]] URL. Nothing is retried later.\n\n\
+        after_help = "Each enabled channel gets one test alert: e-mail to [email] to and every e-mail recipient of\n\
+                            all alerts, an SMS to [sms] to and every phone recipient of all alerts, one tweet, and a\n\
+                            POST to each [[webhooks]] URL in its format. Nothing is retried later.\n\n\
                             Examples:\n  sitewatch notify test\n  \
                             SITEWATCH_EMAIL_PASSWORD=... sitewatch --config /etc/sitewatch/sitewatch.toml notify test"
     )]
@@ -219,7 +225,9 @@ pub enum NotifyCommand {
     /// List alert deliveries waiting to be sent or given up on
     #[command(
         after_help = "A delivery is one alert to one recipient through one channel. Pending ones are tried again on\n\
-                            every check round; after 10 failed attempts or 24 hours they are marked failed and kept.\n\n\
+                            every check round. Only refusals by a channel that was reached count: after 10 of them a\n\
+                            delivery is marked failed and kept. While a channel cannot be reached at all, its deliveries\n\
+                            wait, up to [alerts] give_up_after_hours (72) after they were queued.\n\n\
                             Examples:\n  sitewatch notify list\n  sitewatch notify list --json"
     )]
     List(ListArgs),

@@ -11,7 +11,7 @@ use crate::db::{Db, DbError, Id, write_transaction};
 use crate::domain::alert::{Alert, Event};
 use crate::domain::time::{now_utc, rfc3339};
 use crate::notify::{self, DeliverOptions, DeliveryResult, Outcome, outbox};
-use crate::settings::Settings;
+use crate::settings::{Settings, WebhookFormat};
 
 pub(super) fn run(db: &Db, settings: &Settings, command: NotifyCommand) -> Result<(), CliError> {
     match command {
@@ -22,15 +22,21 @@ pub(super) fn run(db: &Db, settings: &Settings, command: NotifyCommand) -> Resul
 }
 
 fn test(db: &Db, settings: &Settings) -> Result<(), CliError> {
-    if !settings.email.enabled && !settings.twitter.enabled && settings.webhooks.is_empty() {
+    if !settings.email.enabled && !settings.sms.enabled && !settings.twitter.enabled && settings.webhooks.is_empty() {
         return Err(CliError::Input(
-            "no alert channel is enabled: set [email] enabled = true or [twitter] enabled = true, or add a \
-             [[webhooks]] entry (see the Configuration section of the README)"
+            "no alert channel is enabled: set [email], [sms] or [twitter] enabled = true, or add a \
+             [[webhooks]] entry (see docs/alerts.md)"
                 .into(),
         ));
     }
-    let alert =
-        Alert { event: Event::Test, outage: None, sites: Vec::new(), still_down: Vec::new(), created_at: now_utc() };
+    let alert = Alert {
+        event: Event::Test,
+        outage: None,
+        sites: Vec::new(),
+        still_down: Vec::new(),
+        created_at: now_utc(),
+        detail: None,
+    };
     let notification = {
         let mut conn = db.conn()?;
         write_transaction(&mut conn, |c| outbox::queue(c, settings, &alert))?
@@ -52,12 +58,17 @@ fn test(db: &Db, settings: &Settings) -> Result<(), CliError> {
             "✘ email: nobody to send to; set [email] to, or add a recipient of every alert with `sitewatch recipient add EMAIL`"
         );
     }
+    if settings.sms.enabled && !results.iter().any(|r| r.channel == notify::SMS) {
+        failures += 1;
+        println!("✘ sms: nobody to send to; set [sms] to = [\"+447700900123\"] (phone numbers in international form)");
+    }
     for result in &results {
+        let who = described(settings, result);
         match &result.outcome {
-            Outcome::Sent => println!("✔ {}: sent", result.recipient()),
+            Outcome::Sent => println!("✔ {who}: sent"),
             other => {
                 failures += 1;
-                println!("✘ {}: {}", result.recipient(), other.error().unwrap_or("not attempted"));
+                println!("✘ {who}: {}", other.error().unwrap_or("not attempted"));
             }
         }
     }
@@ -73,6 +84,20 @@ fn test(db: &Db, settings: &Settings) -> Result<(), CliError> {
         )));
     }
     Ok(())
+}
+
+/// "webhook https://hooks.slack.com/… (slack)": who a result went to, with a webhook's format.
+fn described(settings: &Settings, result: &DeliveryResult) -> String {
+    let format = settings
+        .webhooks
+        .iter()
+        .find(|h| result.channel == notify::WEBHOOK && h.url.as_str() == result.target)
+        .map(|h| h.format)
+        .filter(|f| *f != WebhookFormat::Json);
+    match format {
+        Some(format) => format!("{} ({})", result.recipient(), format.as_str()),
+        None => result.recipient(),
+    }
 }
 
 #[derive(Serialize)]

@@ -7,15 +7,19 @@ use super::output::{Table, print_json};
 use super::{CliError, bad_input};
 use crate::db::models::recipient::{Recipient, RecipientListing};
 use crate::db::{Db, Id};
+use crate::domain::recipient_address::RecipientKind;
 use crate::manage::recipient::{self, NewRecipient, RecipientFields, ScopeRef};
 
 /// How `recipient add` names its arguments in messages.
-const LABELS: &[(&str, &str)] = &[("email", "EMAIL")];
+const LABELS: &[(&str, &str)] = &[("address", "ADDRESS")];
 
 #[derive(Serialize)]
 struct RecipientJson {
     id: String,
-    email: String,
+    /// `email` or `phone`.
+    kind: &'static str,
+    email: Option<String>,
+    phone: Option<String>,
     scope: &'static str,
     group: Option<String>,
     site: Option<String>,
@@ -32,14 +36,14 @@ fn describe(listing: &RecipientListing) -> (&'static str, String) {
 pub(super) fn run(db: &Db, command: RecipientCommand) -> Result<(), CliError> {
     let mut conn = db.conn()?;
     match command {
-        RecipientCommand::Add { email, site, group } => {
+        RecipientCommand::Add { address, site, group } => {
             let scope = match (site, group) {
                 (Some(slug), _) => ScopeRef::Site(slug),
                 (None, Some(group)) => ScopeRef::Group(group),
                 (None, None) => ScopeRef::All,
             };
             let refused = |e| CliError::refused(e, LABELS);
-            let new = NewRecipient::try_from(RecipientFields { address: Some(email), scope }).map_err(refused)?;
+            let new = NewRecipient::try_from(RecipientFields { address: Some(address), scope }).map_err(refused)?;
             let added = recipient::add(&mut conn, &new).map_err(refused)?;
             println!("{} will receive alerts for {}.", added.recipient.email, added.scope);
         }
@@ -50,7 +54,9 @@ pub(super) fn run(db: &Db, command: RecipientCommand) -> Result<(), CliError> {
                     .iter()
                     .map(|l| RecipientJson {
                         id: l.recipient.id.to_string(),
-                        email: l.recipient.email.clone(),
+                        kind: l.recipient.kind().as_str(),
+                        email: (l.recipient.kind() == RecipientKind::Email).then(|| l.recipient.email.clone()),
+                        phone: (l.recipient.kind() == RecipientKind::Phone).then(|| l.recipient.email.clone()),
                         scope: describe(l).0,
                         group: l.group_slug.clone(),
                         site: l.site_slug.clone(),
@@ -58,11 +64,11 @@ pub(super) fn run(db: &Db, command: RecipientCommand) -> Result<(), CliError> {
                     .collect();
                 return print_json(&items);
             }
-            let mut table = Table::new(&["EMAIL", "ALERTS FOR", "ID"]);
+            let mut table = Table::new(&["ADDRESS", "ALERTS FOR", "ID"]);
             for l in &listing {
                 table.row(vec![l.recipient.email.clone(), describe(l).1, l.recipient.id.to_string()]);
             }
-            table.print_or("No recipients yet. Add one with `sitewatch recipient add EMAIL`.");
+            table.print_or("No recipients yet. Add one with `sitewatch recipient add ADDRESS`.");
         }
         RecipientCommand::Remove { id } => {
             let id: Id = id.parse().map_err(bad_input("recipient id"))?;

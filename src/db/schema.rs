@@ -94,6 +94,7 @@ diesel::table! {
         id -> Text,
         started_at -> Timestamp,
         resolved_at -> Nullable<Timestamp>,
+        last_reminder -> Integer,
     }
 }
 
@@ -119,6 +120,7 @@ diesel::table! {
         site_id -> Nullable<Text>,
         group_id -> Nullable<Text>,
         created_at -> Timestamp,
+        kind -> Text,
     }
 }
 
@@ -199,7 +201,18 @@ diesel::table! {
         not_before -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
-        claimed_at -> Nullable<Timestamp>,
+        handed_over_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    alert_channels (circuit) {
+        circuit -> Text,
+        channel -> Text,
+        target -> Nullable<Text>,
+        down_since -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        updated_at -> Timestamp,
     }
 }
 
@@ -231,4 +244,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     check_runs,
     notifications,
     deliveries,
+    alert_channels,
 );

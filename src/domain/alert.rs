@@ -18,11 +18,19 @@ pub enum Event {
     OutageResolved,
     /// `sitewatch notify test`.
     Test,
+    /// The outage is still open after another `[alerts] remind_every_mins`.
+    Reminder,
 }
 
 impl Event {
-    pub const ALL: [Event; 5] =
-        [Event::OutageOpened, Event::SiteJoined, Event::SiteRecovered, Event::OutageResolved, Event::Test];
+    pub const ALL: [Event; 6] = [
+        Event::OutageOpened,
+        Event::SiteJoined,
+        Event::SiteRecovered,
+        Event::OutageResolved,
+        Event::Test,
+        Event::Reminder,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,6 +39,7 @@ impl Event {
             Event::SiteRecovered => "site_recovered",
             Event::OutageResolved => "outage_resolved",
             Event::Test => "test",
+            Event::Reminder => "reminder",
         }
     }
 
@@ -73,6 +82,18 @@ pub struct Alert {
     /// Sites of the outage still down after this event, for context.
     pub still_down: Vec<AlertSite>,
     pub created_at: NaiveDateTime,
+    /// What only some kinds of alert carry. Payloads stored before it existed load as `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<AlertDetail>,
+}
+
+/// The facts particular to one kind of alert, beyond the outage and its sites.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AlertDetail {
+    /// Reminder `number` of an open outage, sent when it had been open `open_secs` (a whole
+    /// number of reminder intervals).
+    Reminder { number: u32, open_secs: i64 },
 }
 
 #[cfg(test)]
@@ -85,5 +106,23 @@ mod tests {
             assert_eq!(Event::parse(event.as_str()), Some(event));
             assert_eq!(serde_json::to_string(&event).unwrap(), format!("\"{}\"", event.as_str()));
         }
+    }
+
+    #[test]
+    fn payloads_without_a_detail_still_load_and_details_are_tagged() {
+        let stored =
+            r#"{"event":"outage_opened","outage":null,"sites":[],"still_down":[],"created_at":"2026-11-21T09:30:00"}"#;
+        let alert: Alert = serde_json::from_str(stored).unwrap();
+        assert_eq!(alert.detail, None);
+        assert!(!serde_json::to_string(&alert).unwrap().contains("detail"), "no detail, no key");
+
+        let reminder = Alert {
+            event: Event::Reminder,
+            detail: Some(AlertDetail::Reminder { number: 3, open_secs: 2700 }),
+            ..alert
+        };
+        let json = serde_json::to_value(&reminder).unwrap();
+        assert_eq!(json["detail"], serde_json::json!({"kind": "reminder", "number": 3, "open_secs": 2700}));
+        assert_eq!(serde_json::from_value::<Alert>(json).unwrap(), reminder);
     }
 }

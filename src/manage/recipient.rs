@@ -1,11 +1,12 @@
-//! Alert recipients: add one for every alert, a group's or a site's, and remove one.
+//! Alert recipients (an e-mail address or a phone number): add one for every alert, a group's
+//! or a site's, and remove one.
 
 use super::error::{FieldErrors, ManageError};
 use crate::db::models::group::Group;
 use crate::db::models::recipient::{Recipient, Scope};
 use crate::db::models::site::Site;
 use crate::db::{DbConnection, Id, write_transaction};
-use crate::domain::email::EmailAddress;
+use crate::domain::recipient_address::RecipientAddress;
 
 /// Which alerts a new recipient hears about, as the door named it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub struct RecipientFields {
 /// A recipient to add.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewRecipient {
-    pub address: EmailAddress,
+    pub address: RecipientAddress,
     pub scope: ScopeRef,
 }
 
@@ -38,10 +39,10 @@ impl TryFrom<RecipientFields> for NewRecipient {
         let mut errors = FieldErrors::default();
         let address = match fields.address.as_deref() {
             None => {
-                errors.add("email", "a recipient needs an e-mail address");
+                errors.add("address", "a recipient needs an e-mail address or a phone number");
                 None
             }
-            Some(raw) => errors.check("email", EmailAddress::parse(raw)),
+            Some(raw) => errors.check("address", RecipientAddress::parse(raw)),
         };
         errors.or_value(|| Some(NewRecipient { address: address?, scope: fields.scope }))
     }
@@ -54,13 +55,17 @@ pub struct Added {
     pub scope: String,
 }
 
-/// Adds a recipient; the same address twice for one scope is refused (ignoring case).
+/// Adds a recipient; the same address twice for one scope is refused (e-mail ignoring case,
+/// phone numbers digit for digit).
 pub fn add(conn: &mut DbConnection, new: &NewRecipient) -> Result<Added, ManageError> {
     write_transaction(conn, |c| {
         let (scope, words) = resolve(c, &new.scope)?;
-        let lower = new.address.as_str().to_lowercase();
-        if Recipient::in_scope(c, scope)?.iter().any(|r| r.email.to_lowercase() == lower) {
-            return Err(ManageError::conflict("email", format!("{} already receives these alerts", new.address)));
+        let comparable = new.address.comparable();
+        let taken = Recipient::in_scope(c, scope)?
+            .iter()
+            .any(|r| r.kind() == new.address.kind() && r.email.to_lowercase() == comparable);
+        if taken {
+            return Err(ManageError::conflict("address", format!("{} already receives these alerts", new.address)));
         }
         Ok(Added { recipient: Recipient::insert(c, &new.address, scope)?, scope: words })
     })

@@ -2,12 +2,14 @@
 //! connection reused for a round's messages, TLS none | starttls | tls, optional login.
 //!
 //! The SMTP dialogue is driven step by step rather than through lettre's transport so that
-//! each failure can be placed: anything before the message body is handed over surely did not
-//! deliver (retried later); a refusal after it did not either; but a connection lost or a
-//! timeout after the body was handed over may have delivered, and is reported as unknown.
+//! each failure can be placed, and so that the hand-over is recorded between the server's 354
+//! and the message body: anything before the body surely did not deliver (retried later; a
+//! server that cannot be reached costs no attempt); a refusal after it did not either; but a
+//! connection lost or a timeout after the body was handed over may have delivered, and is
+//! reported as unknown.
 
 use std::future::Future;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use askama::Template;
@@ -22,8 +24,10 @@ use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailParameter};
 
 use super::EMAIL;
-use super::channel::{Channel, Outgoing, SendError};
+use super::channel::{Channel, HandOver, Outgoing, SendError};
 use super::message::{EmailView, MessageContext, subject};
+use crate::db::Id;
+use crate::domain::alert::Alert;
 use crate::settings::{EmailSettings, Settings, SmtpTls};
 
 #[derive(Template)]
@@ -38,21 +42,22 @@ struct HtmlBody<'a> {
     view: &'a EmailView,
 }
 
-/// Renders the subject and both bodies of `outgoing` for `to`.
+/// Renders the subject and both bodies of delivery `delivery` of `alert` for `to`.
 pub fn compose(
-    outgoing: Outgoing<'_>,
+    delivery: Id,
+    alert: &Alert,
     from: &Mailbox,
     to: Mailbox,
     context: &MessageContext,
 ) -> Result<Message, String> {
-    let view = EmailView::new(outgoing.alert, context);
+    let view = EmailView::new(alert, context);
     let text = TextBody { view: &view }.render().map_err(|e| format!("cannot render the text body: {e}"))?;
     let html = HtmlBody { view: &view }.render().map_err(|e| format!("cannot render the HTML body: {e}"))?;
     Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(subject(outgoing.alert))
-        .message_id(Some(format!("<{}@{}>", outgoing.delivery, from.email.domain())))
+        .subject(subject(alert))
+        .message_id(Some(format!("<{}@{}>", delivery, from.email.domain())))
         .multipart(MultiPart::alternative_plain_html(text, html))
         .map_err(|e| format!("cannot build the message: {e}"))
 }
@@ -107,19 +112,20 @@ impl EmailChannel {
     async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
         let server = self.server();
         let implicit = if self.settings.tls == SmtpTls::Tls { self.tls.clone() } else { None };
+        let unreachable = |e: StepError| SendError::Unreachable(format!("SMTP server {server}: {}", e.text()));
         let down = |e: StepError| SendError::Down(format!("SMTP server {server}: {}", e.text()));
         let address = (self.settings.host.as_str(), self.settings.port);
         let connecting = AsyncSmtpConnection::connect_tokio1(address, Some(self.timeout), &self.hello, implicit, None);
-        let mut conn = self.step("cannot connect", connecting).await.map_err(down)?;
+        let mut conn = self.step("cannot connect", connecting).await.map_err(unreachable)?;
         if self.settings.tls == SmtpTls::Starttls {
             if !conn.can_starttls() {
                 conn.abort().await;
-                return Err(SendError::Down(format!(
+                return Err(SendError::Unreachable(format!(
                     "SMTP server {server} does not offer STARTTLS; use a server that does, or set [email] tls = \"tls\" or \"none\""
                 )));
             }
             let params = self.tls.clone().expect("TLS parameters are made for starttls");
-            self.step("STARTTLS failed", conn.starttls(params, &self.hello)).await.map_err(down)?;
+            self.step("STARTTLS failed", conn.starttls(params, &self.hello)).await.map_err(unreachable)?;
         }
         if !self.settings.username.is_empty() {
             let credentials = Credentials::new(self.settings.username.clone(), self.settings.password.clone());
@@ -132,12 +138,14 @@ impl EmailChannel {
         Ok(conn)
     }
 
-    /// MAIL, RCPT, DATA, then the message. Leaves `conn` ready for the next message unless it broke.
+    /// MAIL, RCPT, DATA, the hand-over, then the message. Leaves `conn` ready for the next
+    /// message unless it broke or the message was not handed over.
     async fn transact(
         &self,
         conn: &mut AsyncSmtpConnection,
         envelope: &Envelope,
         body: &[u8],
+        handover: &Arc<dyn HandOver>,
     ) -> Result<(), SendError> {
         let mut options = Vec::new();
         let non_ascii = envelope.from().into_iter().chain(envelope.to()).any(|a| !AsRef::<str>::as_ref(a).is_ascii());
@@ -170,6 +178,11 @@ impl EmailChannel {
                 StepError::Broken(text) => SendError::Down(format!("SMTP server {}: {text}", self.server())),
             });
         }
+        // The server waits for the body after its 354; if the hand-over is refused, the
+        // connection is dropped mid-DATA, which makes the server discard the transaction.
+        if let Err(error) = handover.hand_over().await {
+            return Err(SendError::Unreachable(format!("the message was not handed over: {error}")));
+        }
         match self.step("message", conn.message(body)).await {
             Ok(_) => Ok(()),
             Err(StepError::Refused(text)) => Err(SendError::Refused(format!("the SMTP server refused the {text}"))),
@@ -185,14 +198,15 @@ impl EmailChannel {
             .target
             .parse()
             .map_err(|e| SendError::Refused(format!("`{}` is not a usable address: {e}", outgoing.target)))?;
-        let message = compose(outgoing, &self.from, to, &self.context).map_err(SendError::Refused)?;
+        let message =
+            compose(outgoing.delivery, outgoing.alert, &self.from, to, &self.context).map_err(SendError::Refused)?;
         let body = message.formatted();
         let cached = self.connection.lock().expect("the connection lock is never poisoned").take();
         let mut conn = match cached {
             Some(conn) if !conn.has_broken() => conn,
             _ => self.connect().await?,
         };
-        let result = self.transact(&mut conn, message.envelope(), &body).await;
+        let result = self.transact(&mut conn, message.envelope(), &body, &outgoing.handover).await;
         let reusable = matches!(result, Ok(()) | Err(SendError::Refused(_))) && !conn.has_broken();
         if reusable {
             *self.connection.lock().expect("the connection lock is never poisoned") = Some(conn);
@@ -274,8 +288,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
-    use crate::db::Id;
-    use crate::domain::alert::{Alert, AlertOutage, AlertSite, Event};
+    use crate::domain::alert::{AlertOutage, AlertSite, Event};
 
     #[test]
     fn the_text_body_reads_cleanly() {
@@ -297,18 +310,14 @@ mod tests {
             sites: vec![site("api", true)],
             still_down: vec![site("shop", false)],
             created_at: at(9, 46),
+            detail: None,
         };
         let context =
             MessageContext { public_url: "https://s.example.com/".parse().unwrap(), time_zone: chrono_tz::UTC };
         let view = EmailView::new(&alert, &context);
         let text = TextBody { view: &view }.render().unwrap();
         let from: Mailbox = "sitewatch@example.com".parse().unwrap();
-        let message = compose(
-            Outgoing { delivery: Id::new(), target: "a@example.com", alert: &alert },
-            &from,
-            from.clone(),
-            &context,
-        );
+        let message = compose(Id::new(), &alert, &from, from.clone(), &context);
         assert!(message.is_ok());
         assert_eq!(
             text,

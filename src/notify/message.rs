@@ -1,11 +1,16 @@
 //! What an alert says, in words: the headline, one line per site, the tweet, the webhook body
-//! and the e-mail's subject. E-mail bodies are askama templates fed by `EmailView`.
+//! and the e-mail's subject. E-mail bodies are askama templates fed by `EmailView`; SMS texts
+//! are in `sms`.
+
+mod sms;
+
+pub use sms::{SMS_LIMIT, sms_text};
 
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::domain::alert::{Alert, AlertSite, Event};
+use crate::domain::alert::{Alert, AlertDetail, AlertSite, Event};
 use crate::domain::readable::readable_time;
 use crate::domain::status::{ErrorKind, Status};
 use crate::domain::time::rfc3339;
@@ -84,6 +89,28 @@ pub fn headline(alert: &Alert, max: usize) -> String {
             None => "All sites are back up".to_owned(),
         },
         Event::Test => "Test alert: sitewatch alerts reach you through this channel".to_owned(),
+        Event::Reminder => {
+            format!("Still down after {}: {}", readable_time(open_for(alert).unwrap_or(0)), listed(sites, max))
+        }
+    }
+}
+
+/// "api, shop, db" or, past `max` names, "api, shop and 12 more".
+pub fn listed(sites: &[AlertSite], max: usize) -> String {
+    let max = max.max(1);
+    let shown: Vec<&str> = sites.iter().take(max).map(|s| s.name.as_str()).collect();
+    match sites.len().saturating_sub(shown.len()) {
+        _ if shown.is_empty() => "no site".to_owned(),
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+/// How long the outage had been open when a reminder fell due.
+pub fn open_for(alert: &Alert) -> Option<i64> {
+    match &alert.detail {
+        Some(AlertDetail::Reminder { open_secs, .. }) => Some(*open_secs),
+        _ => alert.outage.as_ref().map(|o| (alert.created_at - o.started_at).num_seconds()),
     }
 }
 
@@ -96,7 +123,7 @@ pub fn outage_duration(alert: &Alert) -> Option<i64> {
 /// The status symbol the event stands for (shared with pages through `Status`).
 pub fn symbol(event: Event) -> &'static str {
     match event {
-        Event::OutageOpened | Event::SiteJoined => Status::Down.symbol(),
+        Event::OutageOpened | Event::SiteJoined | Event::Reminder => Status::Down.symbol(),
         Event::SiteRecovered | Event::OutageResolved => Status::Up.symbol(),
         Event::Test => "ℹ",
     }
@@ -119,7 +146,9 @@ pub fn subject(alert: &Alert) -> String {
 /// The tweet: the headline with as many site names as fit, the start time and the link.
 pub fn tweet(alert: &Alert, context: &MessageContext) -> String {
     let when = alert.outage.as_ref().map(|o| match alert.event {
-        Event::OutageOpened | Event::SiteJoined => format!(" (since {})", context.local_time(o.started_at)),
+        Event::OutageOpened | Event::SiteJoined | Event::Reminder => {
+            format!(" (since {})", context.local_time(o.started_at))
+        }
         _ => String::new(),
     });
     let link = context.outage_link(alert).map(|l| format!(" {l}")).unwrap_or_default();
@@ -197,6 +226,9 @@ pub struct WebhookBody {
     pub sites: Vec<WebhookSite>,
     pub still_down: Vec<WebhookSite>,
     pub created_at: String,
+    /// What only some kinds of alert carry (a reminder's number), as stored with the alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<AlertDetail>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -247,6 +279,7 @@ impl WebhookBody {
             sites: alert.sites.iter().map(site).collect(),
             still_down: alert.still_down.iter().map(site).collect(),
             created_at: rfc3339(alert.created_at),
+            detail: alert.detail.clone(),
         }
     }
 }

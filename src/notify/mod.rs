@@ -1,18 +1,21 @@
 //! Alerts: queued in the outbox in the same transaction as the outage change they report,
-//! then delivered by e-mail, tweet and webhook, each retried on later rounds until sent.
+//! then delivered by e-mail, SMS, tweet and webhook, each retried on later rounds until sent.
 //!
 //! `outbox` queues; `dispatch` delivers and owns retries (its header states the delivery
-//! guarantee); `retry` is the policy; `email`, `twitter` and `webhook` are the channels behind
-//! the one `channel::Channel` trait; `message` puts an alert into words.
+//! guarantee); `retry` is the policy; `health` says which channels are down; `email`, `sms`,
+//! `twitter` and `webhook` are the channels behind the one `channel::Channel` trait; `message`
+//! puts an alert into words.
 
 pub mod channel;
 mod dispatch;
 pub mod email;
+pub mod health;
 mod http;
 pub mod message;
 pub mod outbox;
 mod report;
 pub mod retry;
+pub mod sms;
 pub mod twitter;
 pub mod webhook;
 
@@ -23,3 +26,4 @@ pub use report::{DeliveryReport, DeliveryResult, Outcome};
 pub const EMAIL: &str = "email";
 pub const TWITTER: &str = "twitter";
 pub const WEBHOOK: &str = "webhook";
+pub const SMS: &str = "sms";

@@ -4,11 +4,13 @@ use std::collections::HashSet;
 
 use diesel::QueryResult;
 
-use super::{EMAIL, TWITTER, WEBHOOK};
+use super::{EMAIL, SMS, TWITTER, WEBHOOK};
 use crate::db::models::notification::{Delivery, Notification};
 use crate::db::models::recipient::{Recipient, Scope};
 use crate::db::{DbConnection, Id};
 use crate::domain::alert::Alert;
+use crate::domain::phone::PhoneNumber;
+use crate::domain::recipient_address::RecipientKind;
 use crate::settings::Settings;
 
 /// Stores `alert` and its deliveries. Call inside the transaction that changes the outage, so
@@ -25,9 +27,17 @@ pub fn queue(conn: &mut DbConnection, settings: &Settings, alert: &Alert) -> Que
     notification.insert(conn)?;
 
     let mut deliveries = Vec::new();
-    if settings.email.enabled {
-        for address in email_recipients(conn, settings, alert)? {
-            deliveries.push(Delivery::pending(notification.id, EMAIL, &address, alert.created_at));
+    if settings.email.enabled || settings.sms.enabled {
+        let subscribed = subscribers(conn, alert)?;
+        if settings.email.enabled {
+            for address in email_recipients(settings, &subscribed) {
+                deliveries.push(Delivery::pending(notification.id, EMAIL, &address, alert.created_at));
+            }
+        }
+        if settings.sms.enabled {
+            for number in phone_recipients(settings, &subscribed) {
+                deliveries.push(Delivery::pending(notification.id, SMS, number.as_str(), alert.created_at));
+            }
         }
     }
     if settings.twitter.enabled {
@@ -42,32 +52,36 @@ pub fn queue(conn: &mut DbConnection, settings: &Settings, alert: &Alert) -> Que
     Ok(notification)
 }
 
-/// The global `[email] to` list, the recipients of every alert, and everyone subscribed to a
-/// site of the alert or its group; each address once, compared without regard to case. A site
-/// removed since keeps no subscribers of its own, but the global lists still hear about it.
-fn email_recipients(conn: &mut DbConnection, settings: &Settings, alert: &Alert) -> QueryResult<Vec<String>> {
-    let mut seen = HashSet::new();
-    let mut addresses = Vec::new();
-    let mut add = |address: String| {
-        if seen.insert(address.to_lowercase()) {
-            addresses.push(address);
-        }
-    };
-    for address in &settings.email.to {
-        add(address.clone());
-    }
-    for recipient in Recipient::in_scope(conn, Scope::All)? {
-        add(recipient.email);
-    }
+/// The recipients of every alert, then everyone subscribed to a site of the alert or its group,
+/// in that order, of both kinds. A site removed since keeps no subscribers of its own, but the
+/// global lists still hear about it.
+fn subscribers(conn: &mut DbConnection, alert: &Alert) -> QueryResult<Vec<Recipient>> {
+    let mut found = Recipient::in_scope(conn, Scope::All)?;
     for site in alert.sites.iter() {
         let site_id = site.site_id.as_deref().and_then(|id| id.parse::<Id>().ok());
         let group_id = site.group_id.as_deref().and_then(|id| id.parse::<Id>().ok());
         let scopes = site_id.map(Scope::Site).into_iter().chain(group_id.map(Scope::Group));
         for scope in scopes {
-            for recipient in Recipient::in_scope(conn, scope)? {
-                add(recipient.email);
-            }
+            found.extend(Recipient::in_scope(conn, scope)?);
         }
     }
-    Ok(addresses)
+    Ok(found)
+}
+
+/// The global `[email] to` list and the e-mail subscribers; each address once, compared
+/// without regard to case.
+fn email_recipients(settings: &Settings, subscribed: &[Recipient]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let subscribed = subscribed.iter().filter(|r| r.kind() == RecipientKind::Email).map(|r| &r.email);
+    settings.email.to.iter().chain(subscribed).filter(|a| seen.insert(a.to_lowercase())).cloned().collect()
+}
+
+/// The global `[sms] to` list and the phone subscribers; each number once.
+fn phone_recipients(settings: &Settings, subscribed: &[Recipient]) -> Vec<PhoneNumber> {
+    let mut seen = HashSet::new();
+    let subscribed = subscribed
+        .iter()
+        .filter(|r| r.kind() == RecipientKind::Phone)
+        .filter_map(|r| PhoneNumber::parse(&r.email).ok());
+    settings.sms.numbers().into_iter().chain(subscribed).filter(|n| seen.insert(n.clone())).collect()
 }

@@ -49,10 +49,12 @@ pub struct DeliveryResult {
 }
 
 impl DeliveryResult {
-    /// "email to ops@example.com", "twitter", "webhook https://hooks.example.com/x".
+    /// "email to ops@example.com", "sms to +447700900123", "twitter",
+    /// "webhook https://hooks.example.com/x".
     pub fn recipient(&self) -> String {
         match self.channel.as_str() {
             super::EMAIL => format!("email to {}", self.target),
+            super::SMS => format!("sms to {}", self.target),
             super::WEBHOOK => format!("webhook {}", self.target),
             _ => self.channel.clone(),
         }

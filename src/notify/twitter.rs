@@ -12,14 +12,14 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 
 use super::TWITTER;
 use super::channel::{Channel, Outgoing, SendError};
-use super::http;
+use super::http::{self, HandOverClient};
 use super::message::{MessageContext, tweet};
 use crate::settings::Settings;
 
 pub struct TwitterChannel {
     token: Token,
     endpoint: String,
-    client: reqwest::Client,
+    client: HandOverClient,
     context: MessageContext,
 }
 
@@ -36,7 +36,7 @@ impl TwitterChannel {
         Ok(TwitterChannel {
             token,
             endpoint: endpoint.to_string(),
-            client: http::client()?,
+            client: HandOverClient::new()?,
             context: MessageContext::from_settings(settings),
         })
     }
@@ -51,21 +51,19 @@ impl TwitterChannel {
             .get(AUTHORIZATION.as_str())
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned)
-            .ok_or_else(|| SendError::Down("egg-mode produced no Authorization header".into()))
+            .ok_or_else(|| SendError::Unreachable("egg-mode produced no Authorization header".into()))
     }
 
     async fn post(&self, outgoing: Outgoing<'_>) -> Result<(), SendError> {
         let body = serde_json::json!({ "text": tweet(outgoing.alert, &self.context) }).to_string();
         let authorization = self.authorization(&body)?;
-        let response = self
+        let request = self
             .client
             .post(&self.endpoint)
             .header(AUTHORIZATION, authorization)
             .header(CONTENT_TYPE, "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| http::request_failed(&e, "X API"))?;
+            .body(body);
+        let response = self.client.send(request, &outgoing.handover, "X API").await?;
         let status = response.status();
         if status.is_success() {
             return Ok(());

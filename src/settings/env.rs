@@ -170,7 +170,11 @@ fn convert(raw: &str, default: &Json) -> Result<toml::Value, String> {
                 Ok(toml::Value::Array(list_items(raw).map(|s| toml::Value::String(s.to_owned())).collect()))
             }
         }
-        Json::Object(_) => Err("a whole section cannot be set from one variable; set its keys one by one".into()),
+        Json::Object(_) => toml::from_str::<toml::Table>(&format!("table = {raw}"))
+            .ok()
+            .and_then(|mut parsed| parsed.remove("table"))
+            .filter(toml::Value::is_table)
+            .ok_or_else(|| format!("`{raw}` is not an inline table such as {{ \"X-Api-Key\" = \"...\" }}")),
         Json::String(_) | Json::Null => Ok(toml::Value::String(raw.to_owned())),
     }
 }
@@ -220,5 +224,8 @@ mod tests {
         let words = convert("a@x.example,b@x.example", &serde_json::json!([])).unwrap();
         assert_eq!(words.as_array().unwrap().len(), 2);
         assert_eq!(convert("", &serde_json::json!(["x"])), Ok(toml::Value::Array(Vec::new())));
+        let headers = convert(r#"{ "X-Api-Key" = "k1" }"#, &serde_json::json!({})).unwrap();
+        assert_eq!(headers.get("X-Api-Key").and_then(toml::Value::as_str), Some("k1"));
+        assert!(convert("X-Api-Key: k1", &serde_json::json!({})).is_err());
     }
 }

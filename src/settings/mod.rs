@@ -3,6 +3,7 @@
 //! Lookup: `--config PATH`, else `$SITEWATCH_CONFIG`, else `./sitewatch.toml`, else defaults.
 //! Errors name the file (or variable) and the key, so the fix is obvious.
 
+mod alerts;
 mod env;
 mod validate;
 
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::database_url::DatabaseUrl;
 
+pub use alerts::{AlertsSettings, SmsFormat, SmsProvider, SmsSettings, TWILIO_URL, WebhookFormat};
 pub use env::{ENV_PREFIX, variables as environment_variables};
 
 pub const DEFAULT_FILE: &str = "sitewatch.toml";
@@ -32,6 +34,8 @@ pub struct Settings {
     pub email: EmailSettings,
     pub twitter: TwitterSettings,
     pub webhooks: Vec<WebhookSettings>,
+    pub sms: SmsSettings,
+    pub alerts: AlertsSettings,
     pub retention: RetentionSettings,
     pub web: WebSettings,
     /// Where the settings came from; relative SQLite paths are resolved beside it.
@@ -134,6 +138,8 @@ pub struct WebhookSettings {
     /// When set, each POST carries `X-Sitewatch-Signature: sha256=<hex HMAC of the body>`.
     #[serde(default)]
     pub secret: String,
+    #[serde(default)]
+    pub format: WebhookFormat,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -158,6 +164,8 @@ impl Default for Settings {
             email: EmailSettings::default(),
             twitter: TwitterSettings::default(),
             webhooks: Vec::new(),
+            sms: SmsSettings::default(),
+            alerts: AlertsSettings::default(),
             retention: RetentionSettings::default(),
             web: WebSettings::default(),
             source: Source::Defaults,

@@ -99,7 +99,7 @@ pub(super) fn check(s: &Settings) -> Result<(), String> {
     for (i, hook) in s.webhooks.iter().enumerate() {
         http_url(&format!("webhooks[{i}].url"), &hook.url)?;
     }
-    Ok(())
+    super::alerts::check(s)
 }
 
 fn http_url(key: &str, url: &url::Url) -> Result<(), String> {

@@ -36,7 +36,7 @@ both_backends! {
         let before = snapshot(db);
 
         let err = sw(db, &["recipient", "add", "not-an-address"]).usage_error();
-        assert!(err.contains("not an e-mail address"), "{err}");
+        assert!(err.contains("neither an e-mail address") && err.contains("phone number"), "{err}");
         let err = sw(db, &["recipient", "add", "ops@example.com", "--site", "nope"]).usage_error();
         assert!(err.contains("no site `nope`"), "{err}");
         let err = sw(db, &["recipient", "add", "ops@example.com", "--group", "nope"]).usage_error();

@@ -1,12 +1,13 @@
 //! An HTTP server on 127.0.0.1 that records whole requests (headers and body) and answers as
-//! each test scripts it: the stand-in for webhook receivers and the X API.
+//! each test scripts it: the stand-in for webhook receivers, SMS gateways and the X API.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Received {
@@ -25,27 +26,54 @@ impl Received {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("body is not JSON ({e}): {:?}", self.body))
     }
+
+    /// The body's `application/x-www-form-urlencoded` fields.
+    pub fn form(&self) -> HashMap<String, String> {
+        url::form_urlencoded::parse(&self.body).into_owned().collect()
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("a UTF-8 body")
+    }
 }
 
-/// An answer: status, extra headers, body.
+/// An answer: status, extra headers, body; optionally late, or never.
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// Wait this long before answering.
+    pub delay: Duration,
+    /// Keep the connection open and never answer.
+    pub hang: bool,
 }
 
 impl Answer {
     pub fn status(status: u16) -> Answer {
-        Answer { status, headers: Vec::new(), body: String::new() }
+        Answer { status, headers: Vec::new(), body: String::new(), delay: Duration::ZERO, hang: false }
     }
 
     pub fn json(status: u16, body: &str) -> Answer {
-        Answer { status, headers: vec![("Content-Type".into(), "application/json".into())], body: body.to_owned() }
+        Answer {
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.to_owned(),
+            ..Answer::status(status)
+        }
+    }
+
+    /// Take the request, then say nothing.
+    pub fn hang() -> Answer {
+        Answer { hang: true, ..Answer::status(0) }
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Answer {
         self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn after(mut self, delay: Duration) -> Answer {
+        self.delay = delay;
         self
     }
 }
@@ -56,6 +84,8 @@ struct Shared {
     received: Mutex<Vec<Received>>,
     responder: Mutex<Responder>,
     stopping: AtomicBool,
+    connections: AtomicUsize,
+    held: Mutex<Vec<TcpStream>>,
 }
 
 pub struct Receiver {
@@ -71,6 +101,8 @@ impl Receiver {
             received: Mutex::new(Vec::new()),
             responder: Mutex::new(Box::new(responder)),
             stopping: AtomicBool::new(false),
+            connections: AtomicUsize::new(0),
+            held: Mutex::new(Vec::new()),
         });
         let accept = Arc::clone(&shared);
         thread::spawn(move || {
@@ -79,6 +111,7 @@ impl Receiver {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
+                accept.connections.fetch_add(1, Ordering::SeqCst);
                 let shared = Arc::clone(&accept);
                 thread::spawn(move || serve(stream, &shared));
             }
@@ -101,12 +134,18 @@ impl Receiver {
     pub fn received(&self) -> Vec<Received> {
         self.shared.received.lock().unwrap().clone()
     }
+
+    /// Connections accepted so far, whether or not a whole request came over them.
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
+    }
 }
 
 impl Drop for Receiver {
     fn drop(&mut self) {
         self.shared.stopping.store(true, Ordering::SeqCst);
         let _ = TcpStream::connect(self.addr);
+        self.shared.held.lock().unwrap().clear();
     }
 }
 
@@ -142,6 +181,11 @@ fn serve(stream: TcpStream, shared: &Shared) {
         let request = Received { method, path, headers, body };
         shared.received.lock().unwrap().push(request.clone());
         let answer = (shared.responder.lock().unwrap())(&request);
+        if answer.hang {
+            shared.held.lock().unwrap().push(out);
+            return;
+        }
+        thread::sleep(answer.delay);
         let mut head = format!("HTTP/1.1 {} Test\r\nContent-Length: {}\r\n", answer.status, answer.body.len());
         for (name, value) in &answer.headers {
             head.push_str(&format!("{name}: {value}\r\n"));

@@ -8,6 +8,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
+use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -66,6 +67,10 @@ struct Shared {
     /// Take the message after DATA and never answer.
     silent_after_data: AtomicBool,
     data_commands: Mutex<usize>,
+    /// The envelope recipients of every DATA the server said 354 to, in order.
+    data_for: Mutex<Vec<Vec<String>>>,
+    /// Waits before the 354 and before the final 250 (to give a kill time to land there).
+    delays: Mutex<(Duration, Duration)>,
     stopping: AtomicBool,
     options: SmtpOptions,
 }
@@ -89,6 +94,8 @@ impl SmtpServer {
             refused: Mutex::new(HashSet::new()),
             silent_after_data: AtomicBool::new(false),
             data_commands: Mutex::new(0),
+            data_for: Mutex::new(Vec::new()),
+            delays: Mutex::new((Duration::ZERO, Duration::ZERO)),
             stopping: AtomicBool::new(false),
             options,
         });
@@ -132,6 +139,16 @@ impl SmtpServer {
     /// How many times a client sent DATA (accepted or not).
     pub fn data_commands(&self) -> usize {
         *self.shared.data_commands.lock().unwrap()
+    }
+
+    /// The recipients of each DATA the server accepted (said 354 to), message body or not.
+    pub fn data_for(&self) -> Vec<Vec<String>> {
+        self.shared.data_for.lock().unwrap().clone()
+    }
+
+    /// Answers DATA with 354 after `before_354`, and the message with 250 after `before_250`.
+    pub fn slow_down(&self, before_354: Duration, before_250: Duration) {
+        *self.shared.delays.lock().unwrap() = (before_354, before_250);
     }
 }
 
@@ -244,6 +261,9 @@ impl<'a> Session<'a> {
                         self.reply("503 need MAIL and RCPT first")?;
                         continue;
                     }
+                    let (before_354, before_250) = *self.shared.delays.lock().unwrap();
+                    thread::sleep(before_354);
+                    self.shared.data_for.lock().unwrap().push(self.to.clone());
                     self.reply("354 end with <CRLF>.<CRLF>")?;
                     let mut data = String::new();
                     loop {
@@ -267,6 +287,7 @@ impl<'a> Session<'a> {
                         encrypted: self.encrypted,
                         login: self.login.clone(),
                     });
+                    thread::sleep(before_250);
                     self.reply("250 2.0.0 queued")?;
                 }
                 "RSET" => {

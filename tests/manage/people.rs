@@ -52,13 +52,13 @@ both_backends! {
         site::add(&mut c, &NewSite::at(SiteUrl::parse("https://shop.example.com/").unwrap())).unwrap();
         let added = recipient::add(&mut c, &recipient("ops@example.com", ScopeRef::Site("shop-example-com".into()))).unwrap();
         assert_eq!(added.scope, "site `shop-example-com`");
-        assert_eq!(refused_field(recipient::add(&mut c, &recipient("OPS@example.com", ScopeRef::Site("shop-example-com".into())))), "conflict:email");
+        assert_eq!(refused_field(recipient::add(&mut c, &recipient("OPS@example.com", ScopeRef::Site("shop-example-com".into())))), "conflict:address");
         recipient::add(&mut c, &recipient("ops@example.com", ScopeRef::All)).unwrap();
         recipient::add(&mut c, &recipient("ops@example.com", ScopeRef::Group("Default".into()))).unwrap();
         assert_eq!(refused_field(recipient::add(&mut c, &recipient("a@example.com", ScopeRef::Site("nope".into())))), "site");
         assert_eq!(refused_field(recipient::add(&mut c, &recipient("a@example.com", ScopeRef::Group("nope".into())))), "group");
         assert_eq!(Recipient::listing(&mut c).unwrap().len(), 3);
         let bad = NewRecipient::try_from(RecipientFields { address: Some("nope".into()), scope: ScopeRef::All });
-        assert!(matches!(bad, Err(sitewatch::manage::ManageError::Invalid(e)) if e.first_field() == Some("email")));
+        assert!(matches!(bad, Err(sitewatch::manage::ManageError::Invalid(e)) if e.first_field() == Some("address")));
     }
 }

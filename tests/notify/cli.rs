@@ -8,6 +8,7 @@ use crate::harness::http::closed_port;
 use crate::harness::receiver::{Answer, Receiver};
 use crate::harness::smtp::SmtpServer;
 use crate::harness::sw;
+use crate::notify::sms::{queued, twilio};
 
 both_backends! {
     fn notify_test_says_which_channels_worked_and_fails_when_one_did_not(db) {
@@ -53,6 +54,30 @@ both_backends! {
         assert!(out.stdout.contains("✔ twitter: sent") && out.stdout.contains("Test alert: 4 of 4 deliveries sent."), "{}", out.stdout);
     }
 
+    fn notify_test_covers_sms_and_the_webhook_formats(db) {
+        let gateway = twilio(queued);
+        let slack = Receiver::always(200);
+        let toml = format!(
+            "{BASE}{}[[webhooks]]\nurl = \"{}\"\nformat = \"slack\"\n",
+            crate::notify::twilio_section(&gateway.url(""), "to = [\"+44 7700 900123\"]"),
+            slack.url("/services/T0/B0/x")
+        );
+        let config = db.write_file("notify.toml", &toml);
+        let out = sw(db, &["--config", config.to_str().unwrap(), "notify", "test"]).run();
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(out.stdout.contains("✔ sms to +447700900123: sent"), "{}", out.stdout);
+        assert!(out.stdout.contains(&format!("✔ webhook {} (slack): sent", slack.url("/services/T0/B0/x"))), "{}", out.stdout);
+        assert!(out.stdout.contains("Test alert: 2 of 2 deliveries sent."), "{}", out.stdout);
+        assert_eq!(gateway.received()[0].form()["Body"], "sitewatch test alert: SMS alerts reach this number.");
+        let text = slack.received()[0].json()["text"].as_str().unwrap().to_owned();
+        assert_eq!(text, "ℹ Test alert: sitewatch alerts reach you through this channel");
+
+        let nobody = db.write_file("nobody.toml", &format!("{BASE}{}", crate::notify::twilio_section(&gateway.url(""), "")));
+        let out = sw(db, &["--config", nobody.to_str().unwrap(), "notify", "test"]).run();
+        assert_eq!(out.code, 1, "{out:?}");
+        assert!(out.stdout.contains("✘ sms: nobody to send to; set [sms] to"), "{}", out.stdout);
+    }
+
     fn notify_test_without_a_channel_is_a_usage_error(db) {
         let err = sw(db, &["notify", "test"]).usage_error();
         assert!(err.contains("no alert channel is enabled"), "{err}");
@@ -86,7 +111,7 @@ both_backends! {
         let items = json.as_array().unwrap();
         assert_eq!(items.len(), 2);
         for item in items {
-            assert_eq!(item["attempts"], 1);
+            assert_eq!(item["attempts"], 0, "a server that cannot be reached costs no attempt");
             assert!(item["last_attempt_at"].as_str().unwrap().ends_with('Z'));
             assert!(item["outage_id"].is_string());
         }

@@ -1,10 +1,15 @@
-//! Alert delivery from the outbox: a real SMTP server, webhook receivers and an X API
-//! stand-in on 127.0.0.1, each round's delivery phase run on both backends.
+//! Alert delivery from the outbox: a real SMTP server, webhook receivers, SMS gateway and X API
+//! stand-ins on 127.0.0.1, each round's delivery phase run on both backends.
 
+mod channel_down;
 mod cli;
 mod dispatch;
 mod email;
 mod end_to_end;
+mod formats;
+mod kill;
+mod reminders;
+mod sms;
 mod twitter;
 mod webhook;
 
@@ -43,6 +48,17 @@ pub fn email_section(port: u16, extra: &str) -> String {
         if extra.contains("tls =") { "" } else { "tls = \"none\"\n" }
     )
 }
+
+/// `[sms]` for a Twilio stand-in at `base` (its URL up to `/2010-04-01`); `extra` adds keys.
+pub fn twilio_section(base: &str, extra: &str) -> String {
+    format!(
+        "[sms]\nenabled = true\naccount_sid = \"{TWILIO_SID}\"\nauth_token = \"{TWILIO_TOKEN}\"\nfrom = \"+15005550006\"\n\
+         url = \"{base}/2010-04-01/Accounts/{{account_sid}}/Messages.json\"\n{extra}\n"
+    )
+}
+
+pub const TWILIO_SID: &str = "AC0123456789abcdef0123456789abcdef";
+pub const TWILIO_TOKEN: &str = "twilio-token";
 
 /// Adds the site `name` (in group `web`, made on first use) for alerts to name.
 pub fn add_site(db: &TestDb, name: &str) {
@@ -87,6 +103,7 @@ pub fn queue(handle: &Db, settings: &Settings, event: Event, slugs: &[&str]) -> 
             sites,
             still_down: Vec::new(),
             created_at: now_utc(),
+            detail: None,
         };
         outbox::queue(c, settings, &alert)
     })

@@ -64,9 +64,9 @@ both_backends! {
         assert_eq!(post("/admin/groups/web/delete", &[]).status(), 409);
 
         // Recipients.
-        let r = post("/admin/recipients/new", &[("email", "nope"), ("scope", "site:shop")]);
+        let r = post("/admin/recipients/new", &[("address", "nope"), ("scope", "site:shop")]);
         assert_eq!(r.status(), 422);
-        assert_eq!(post("/admin/recipients/new", &[("email", "ops@example.com"), ("scope", "group:web")]).status(), 303);
+        assert_eq!(post("/admin/recipients/new", &[("address", "ops@example.com"), ("scope", "group:web")]).status(), 303);
         let list = text(c.get(app.url("/admin/recipients")).send().unwrap());
         assert!(list.contains("ops@example.com") && list.contains("group web"), "{list}");
         let delete_link = list.split("href=\"/admin/recipients/").find(|s| s.contains("/delete")).unwrap().split('"').next().unwrap().to_owned();

@@ -1,12 +1,48 @@
 use diesel::prelude::*;
 use sitewatch::db::models::notification::Delivery;
 use sitewatch::db::schema::deliveries;
+use sitewatch::notify::health::{self, Seen};
 
 use super::fixtures::{group, now, outage, site};
 use super::{add_user, client, csrf, sign_in, spawn, text};
 use crate::both_backends;
 
 both_backends! {
+    fn the_alerts_page_says_which_channel_is_down_and_since_when(db) {
+        let app = spawn(db);
+        add_user(&app.db, "alice");
+        let web = group(&app.db, "Web", "web");
+        let shop = site(&app.db, &web, "Shop", "https://shop.example.com/");
+        outage(&app.db, &[&shop], now(), None);
+        let c = client();
+        sign_in(&app, &c, "alice");
+        let page = text(c.get(app.url("/admin/alerts")).send().unwrap());
+        assert!(page.contains("id=\"no-channels-down\""), "{page}");
+
+        let since = now() - chrono::TimeDelta::minutes(42);
+        {
+            let mut conn = app.db.conn().unwrap();
+            let hook = "https://hooks.example.com/x";
+            let down = Seen::Down("webhook https://hooks.example.com/x: cannot connect: connection refused".into());
+            health::record(&mut conn, &format!("webhook {hook}"), "webhook", Some(hook), &down, since).unwrap();
+            health::record(&mut conn, &format!("webhook {hook}"), "webhook", Some(hook), &down, now()).unwrap();
+            // Down too, but nothing waits for it: old news, not shown.
+            health::record(&mut conn, "email", "email", None, &Seen::Down("cannot connect".into()), since).unwrap();
+        }
+        let page = text(c.get(app.url("/admin/alerts")).send().unwrap());
+        let local = since.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+        assert!(page.contains("id=\"channels-down\""), "{page}");
+        assert!(
+            page.contains(&format!("the webhook https://hooks.example.com/x is down since {local}: webhook https://hooks.example.com/x: cannot connect: connection refused (1 alert delivery waiting)")),
+            "{page}"
+        );
+        assert!(!page.contains("the e-mail channel is down"), "{page}");
+
+        health::record(&mut app.db.conn().unwrap(), "webhook https://hooks.example.com/x", "webhook", Some("https://hooks.example.com/x"), &Seen::Working, now()).unwrap();
+        let page = text(c.get(app.url("/admin/alerts")).send().unwrap());
+        assert!(page.contains("id=\"no-channels-down\""), "back up: {page}");
+    }
+
     fn failed_alerts_show_on_the_dashboard_and_can_be_sent_again(db) {
         let app = spawn(db);
         add_user(&app.db, "alice");

@@ -118,7 +118,12 @@ both_backends! {
 
         // Recipients.
         let (s, b) = call(with(c.post(app.url("/api/sites/shop/recipients"))).json(&json!({"email": "ops@example.com"})));
-        assert_eq!((s, b["email"].as_str(), b["site"].as_str()), (201, Some("ops@example.com"), Some("shop")), "{b}");
+        assert_eq!((s, b["address"].as_str(), b["kind"].as_str(), b["site"].as_str()), (201, Some("ops@example.com"), Some("email"), Some("shop")), "{b}");
+        let (s, b) = call(with(c.post(app.url("/api/sites/shop/recipients"))).json(&json!({"phone": "+44 7700 900123"})));
+        assert_eq!((s, b["address"].as_str(), b["kind"].as_str()), (201, Some("+447700900123"), Some("phone")), "{b}");
+        let (s, b) = call(with(c.post(app.url("/api/sites/shop/recipients"))).json(&json!({"phone": "12"})));
+        assert_error(s, &b, 422, "phone number");
+        assert_eq!(b["field"], "phone", "{b}");
         let (s, b) = call(with(c.post(app.url("/api/sites/shop/recipients"))).json(&json!({"email": "OPS@example.com"})));
         assert_error(s, &b, 409, "already receives");
         let (s, b) = call(with(c.post(app.url("/api/sites/shop/recipients"))).json(&json!({"email": "not an address"})));

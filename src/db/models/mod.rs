@@ -1,5 +1,6 @@
 //! One file per stored entity: its row, its insert form, and the queries that belong to it.
 
+pub mod alert_channel;
 pub mod api_token;
 pub mod app_setting;
 pub mod check_run;

@@ -75,6 +75,23 @@ impl Outage {
     pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
         outages::table.count().get_result(conn)
     }
+
+    /// The latest reminder interval this outage has been reminded of (or that had passed when
+    /// it opened); 0 before any.
+    pub fn last_reminder(conn: &mut DbConnection, id: Id) -> QueryResult<i32> {
+        outages::table.find(id).select(outages::last_reminder).first(conn)
+    }
+
+    /// Raises the latest reminder to `number` if the outage is still open and had not reached
+    /// it. One conditional UPDATE: of two checkers asking for the same number, one gets true.
+    pub fn claim_reminder(conn: &mut DbConnection, id: Id, number: i32) -> QueryResult<bool> {
+        let raised = diesel::update(
+            outages::table.find(id).filter(outages::resolved_at.is_null()).filter(outages::last_reminder.lt(number)),
+        )
+        .set(outages::last_reminder.eq(number))
+        .execute(conn)?;
+        Ok(raised == 1)
+    }
 }
 
 impl OutageSite {

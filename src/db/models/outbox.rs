@@ -1,9 +1,11 @@
-//! The dispatcher's queries on the outbox: which deliveries are due, claiming one before it is
-//! sent, recording how an attempt went, and the listings `sitewatch notify` shows.
+//! The dispatcher's queries on the outbox: which deliveries are due, marking one as handed
+//! over just before its message leaves, recording how an attempt went, and the listings
+//! `sitewatch notify` shows.
 //!
-//! Every write here is one UPDATE that names the state it expects (pending, and claimed by this
-//! attempt or not at all), so two dispatchers sharing a PostgreSQL database never both send one
-//! delivery, and a late writer never overwrites a result recorded by another.
+//! Every write here is one UPDATE that names the state it expects (pending; handed over by this
+//! attempt, or not at all and as this attempt read it), so two dispatchers sharing a PostgreSQL
+//! database never both hand one delivery over, and a late writer never overwrites a result
+//! recorded by another.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -22,11 +24,11 @@ pub struct AttemptResult {
     pub last_attempt_at: Option<NaiveDateTime>,
     pub not_before: Option<NaiveDateTime>,
     pub sent_at: Option<NaiveDateTime>,
-    pub claimed_at: Option<NaiveDateTime>,
+    pub handed_over_at: Option<NaiveDateTime>,
 }
 
 impl AttemptResult {
-    /// Starts from the delivery as it stands: unclaimed, everything else unchanged.
+    /// Starts from the delivery as it stands: not handed over, everything else unchanged.
     pub fn from(delivery: &Delivery) -> AttemptResult {
         AttemptResult {
             state: delivery.state.clone(),
@@ -35,20 +37,20 @@ impl AttemptResult {
             last_attempt_at: delivery.last_attempt_at,
             not_before: delivery.not_before,
             sent_at: delivery.sent_at,
-            claimed_at: None,
+            handed_over_at: None,
         }
     }
 }
 
-/// A delivery with the claim it carries (`None` when no send is under way).
+/// A delivery with the time its message was handed over (`None` when none is under way).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claimed {
     pub delivery: Delivery,
-    pub claimed_at: Option<NaiveDateTime>,
+    pub handed_over_at: Option<NaiveDateTime>,
 }
 
 impl Delivery {
-    /// Pending deliveries nobody is sending and whose wait (after a 429) is over, oldest first,
+    /// Pending deliveries not handed over and whose wait (after a 429) is over, oldest first,
     /// each with its notification; only those of `notification` when given.
     pub fn due(
         conn: &mut DbConnection,
@@ -59,7 +61,7 @@ impl Delivery {
         let mut query = deliveries::table
             .inner_join(notifications::table)
             .filter(deliveries::state.eq(DeliveryState::Pending.as_str()))
-            .filter(deliveries::claimed_at.is_null())
+            .filter(deliveries::handed_over_at.is_null())
             .filter(deliveries::not_before.is_null().or(deliveries::not_before.le(now)))
             .into_boxed();
         if let Some(id) = notification {
@@ -72,51 +74,70 @@ impl Delivery {
             .load(conn)
     }
 
-    /// Marks a pending, unclaimed delivery as being sent from `at`. Returns false when it is no
-    /// longer there to claim (sent, given up, or claimed by another dispatcher meanwhile).
-    pub fn claim(conn: &mut DbConnection, id: Id, at: NaiveDateTime) -> QueryResult<bool> {
-        let claimed = diesel::update(
+    /// Marks a pending delivery not yet handed over as handed over at `at`: the last write
+    /// before its message leaves. Returns false when it is no longer there to take (sent,
+    /// given up, or handed over by another dispatcher meanwhile): the message must not leave.
+    pub fn hand_over(conn: &mut DbConnection, id: Id, at: NaiveDateTime) -> QueryResult<bool> {
+        let marked = diesel::update(
             deliveries::table
                 .find(id)
                 .filter(deliveries::state.eq(DeliveryState::Pending.as_str()))
-                .filter(deliveries::claimed_at.is_null()),
+                .filter(deliveries::handed_over_at.is_null()),
         )
-        .set((deliveries::claimed_at.eq(at), deliveries::last_attempt_at.eq(at)))
+        .set(deliveries::handed_over_at.eq(at))
         .execute(conn)?;
-        Ok(claimed == 1)
+        Ok(marked == 1)
     }
 
-    /// Records an attempt's result on a pending delivery that still carries `claim` (or none).
-    /// Returns false when the delivery had moved on, in which case nothing is written.
+    /// Records an attempt's result on a pending delivery. With `handed_over`, only if it still
+    /// carries that mark; without, only if it was not handed over and no other result was
+    /// recorded since this attempt read it (its `last_attempt_at` is still `seen`). Returns
+    /// false when the delivery had moved on, in which case nothing is written.
     pub fn record_attempt(
         conn: &mut DbConnection,
         id: Id,
-        claim: Option<NaiveDateTime>,
+        handed_over: Option<NaiveDateTime>,
+        seen: Option<NaiveDateTime>,
         result: &AttemptResult,
     ) -> QueryResult<bool> {
-        let target = deliveries::table.find(id).filter(deliveries::state.eq(DeliveryState::Pending.as_str()));
-        let written = match claim {
-            Some(at) => diesel::update(target.filter(deliveries::claimed_at.eq(at))).set(result).execute(conn)?,
-            None => diesel::update(target.filter(deliveries::claimed_at.is_null())).set(result).execute(conn)?,
+        // Three statements rather than one built up: each must be a single UPDATE whose WHERE
+        // PostgreSQL checks again on the row it waited for.
+        let pending = deliveries::table
+            .filter(deliveries::id.eq(id))
+            .filter(deliveries::state.eq(DeliveryState::Pending.as_str()));
+        let written = match (handed_over, seen) {
+            (Some(at), _) => {
+                diesel::update(pending.filter(deliveries::handed_over_at.eq(at))).set(result).execute(conn)?
+            }
+            (None, Some(seen)) => diesel::update(
+                pending.filter(deliveries::handed_over_at.is_null()).filter(deliveries::last_attempt_at.eq(seen)),
+            )
+            .set(result)
+            .execute(conn)?,
+            (None, None) => diesel::update(
+                pending.filter(deliveries::handed_over_at.is_null()).filter(deliveries::last_attempt_at.is_null()),
+            )
+            .set(result)
+            .execute(conn)?,
         };
         Ok(written == 1)
     }
 
-    /// Pending deliveries whose send began at or before `before` and never recorded a result.
+    /// Pending deliveries handed over at or before `before` that never recorded a result.
     pub fn stale_claims(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<Vec<Claimed>> {
         let rows: Vec<(Delivery, Option<NaiveDateTime>)> = deliveries::table
             .filter(deliveries::state.eq(DeliveryState::Pending.as_str()))
-            .filter(deliveries::claimed_at.le(before))
-            .select((Delivery::as_select(), deliveries::claimed_at))
+            .filter(deliveries::handed_over_at.le(before))
+            .select((Delivery::as_select(), deliveries::handed_over_at))
             .load(conn)?;
-        Ok(rows.into_iter().map(|(delivery, claimed_at)| Claimed { delivery, claimed_at }).collect())
+        Ok(rows.into_iter().map(|(delivery, handed_over_at)| Claimed { delivery, handed_over_at }).collect())
     }
 
-    /// Pending, unclaimed deliveries queued at or before `before`.
+    /// Pending deliveries not handed over, queued at or before `before`.
     pub fn queued_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<Vec<Delivery>> {
         deliveries::table
             .filter(deliveries::state.eq(DeliveryState::Pending.as_str()))
-            .filter(deliveries::claimed_at.is_null())
+            .filter(deliveries::handed_over_at.is_null())
             .filter(deliveries::created_at.le(before))
             .select(Delivery::as_select())
             .load(conn)
@@ -156,7 +177,7 @@ impl Delivery {
                     deliveries::state.eq(DeliveryState::Pending.as_str()),
                     deliveries::attempts.eq(0),
                     deliveries::not_before.eq(None::<NaiveDateTime>),
-                    deliveries::claimed_at.eq(None::<NaiveDateTime>),
+                    deliveries::handed_over_at.eq(None::<NaiveDateTime>),
                     deliveries::created_at.eq(at),
                 ))
                 .execute(conn)?;

@@ -1,21 +1,24 @@
-//! Alert recipients: an e-mail address for every alert, one group's, or one site's.
+//! Alert recipients: an e-mail address or a phone number for every alert, one group's, or one
+//! site's. The address is stored in `email` whatever its kind; `kind` says which it is.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{groups, recipients, sites};
 use crate::db::{DbConnection, DbError, Id};
-use crate::domain::email::EmailAddress;
+use crate::domain::recipient_address::{RecipientAddress, RecipientKind};
 use crate::domain::time::now_utc;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = recipients)]
 pub struct Recipient {
     pub id: Id,
+    /// The address: an e-mail address or (kind `phone`) an E.164 number.
     pub email: String,
     pub site_id: Option<Id>,
     pub group_id: Option<Id>,
     pub created_at: NaiveDateTime,
+    pub kind: String,
 }
 
 #[derive(Insertable)]
@@ -23,6 +26,7 @@ pub struct Recipient {
 struct RecipientRow<'a> {
     id: Id,
     email: &'a str,
+    kind: &'a str,
     site_id: Option<Id>,
     group_id: Option<Id>,
     created_at: NaiveDateTime,
@@ -53,19 +57,32 @@ impl Recipient {
         }
     }
 
+    /// How this recipient is reached (rows of an unknown kind are read as e-mail, as all
+    /// rows were before phones).
+    pub fn kind(&self) -> RecipientKind {
+        RecipientKind::parse(&self.kind).unwrap_or(RecipientKind::Email)
+    }
+
     /// Stores an address for a scope (the use case has checked it is not there already).
-    pub fn insert(conn: &mut DbConnection, email: &EmailAddress, scope: Scope) -> Result<Recipient, DbError> {
+    pub fn insert(conn: &mut DbConnection, address: &RecipientAddress, scope: Scope) -> Result<Recipient, DbError> {
         let (site_id, group_id) = match scope {
             Scope::All => (None, None),
             Scope::Group(id) => (None, Some(id)),
             Scope::Site(id) => (Some(id), None),
         };
-        let row = RecipientRow { id: Id::new(), email: email.as_str(), site_id, group_id, created_at: now_utc() };
+        let row = RecipientRow {
+            id: Id::new(),
+            email: address.as_str(),
+            kind: address.kind().as_str(),
+            site_id,
+            group_id,
+            created_at: now_utc(),
+        };
         diesel::insert_into(recipients::table).values(&row).execute(conn)?;
         Ok(recipients::table.find(row.id).select(Recipient::as_select()).first(conn)?)
     }
 
-    /// The recipients of exactly this scope (not the wider ones).
+    /// The recipients of exactly this scope (not the wider ones), of every kind.
     pub fn in_scope(conn: &mut DbConnection, scope: Scope) -> QueryResult<Vec<Recipient>> {
         let query = recipients::table.select(Recipient::as_select()).order(recipients::email.asc()).into_boxed();
         match scope {

@@ -32,6 +32,7 @@ fn alert(event: Event, sites: Vec<AlertSite>) -> Alert {
         sites,
         still_down: Vec::new(),
         created_at: at(9, 31),
+        detail: None,
     }
 }
 
@@ -59,6 +60,11 @@ fn headlines_say_what_happened() {
     let mut resolved = alert(Event::OutageResolved, vec![site("api")]);
     resolved.outage.as_mut().unwrap().resolved_at = Some(at(11, 35));
     assert_eq!(headline(&resolved, 3), "All sites are back up; the outage lasted 2 hours, 5 minutes");
+    let mut reminder = alert(Event::Reminder, vec![site("api"), site("shop")]);
+    reminder.detail = Some(AlertDetail::Reminder { number: 3, open_secs: 2700 });
+    assert_eq!(headline(&reminder, 3), "Still down after 45 minutes: api, shop");
+    let many: Vec<AlertSite> = ["api", "shop", "db", "cdn"].iter().map(|n| site(n)).collect();
+    assert_eq!(headline(&alert(Event::Reminder, many), 2), "Still down after 1 minute: api, shop and 2 more");
 }
 
 #[test]

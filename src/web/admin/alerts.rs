@@ -1,5 +1,5 @@
-//! `/admin/alerts`: alert deliveries still waiting or given up, and sending a failed one again
-//! (the same as `sitewatch notify retry ID`).
+//! `/admin/alerts`: alert channels that are down, alert deliveries still waiting or given up,
+//! and sending a failed one again (the same as `sitewatch notify retry ID`).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -7,6 +7,7 @@ use askama::Template;
 use super::{ConfirmPage, done, parse_id};
 use crate::db::models::notification::{Delivery, DeliveryState};
 use crate::domain::time::now_utc;
+use crate::notify::health::channels_down;
 use crate::web::auth::csrf::CsrfForm;
 use crate::web::auth::login::Empty;
 use crate::web::error::WebError;
@@ -26,12 +27,28 @@ pub struct DeliveryRow {
     pub next_try: Option<String>,
 }
 
+/// A channel its latest attempt found down, with the alerts waiting for it.
+pub struct DownRow {
+    pub sentence: String,
+    pub waiting: usize,
+}
+
 #[derive(Template, askama_web::WebTemplate)]
 #[template(path = "admin/alerts.html")]
 struct ListPage {
     chrome: Chrome,
+    down: Vec<DownRow>,
     failed: Vec<DeliveryRow>,
     pending: Vec<DeliveryRow>,
+}
+
+/// The channel as the page names it.
+fn channel_word(channel: &str) -> String {
+    match channel {
+        crate::notify::SMS => "SMS".to_owned(),
+        crate::notify::EMAIL => "e-mail".to_owned(),
+        other => other.to_owned(),
+    }
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -44,6 +61,10 @@ async fn list(state: web::Data<AppState>, chrome: Chrome) -> Result<ListPage, We
     let tz = state.time_zone;
     state
         .run(move |conn| {
+            let down = channels_down(conn)?
+                .into_iter()
+                .map(|c| DownRow { sentence: c.sentence(|t| local(tz, t)), waiting: c.waiting })
+                .collect();
             let rows = Delivery::in_states(conn, &[DeliveryState::Failed, DeliveryState::Pending])?;
             let (failed, pending): (Vec<DeliveryRow>, Vec<DeliveryRow>) = rows
                 .into_iter()
@@ -52,7 +73,7 @@ async fn list(state: web::Data<AppState>, chrome: Chrome) -> Result<ListPage, We
                     queued: local(tz, d.created_at),
                     event: n.event.replace('_', " "),
                     outage_id: n.outage_id.map(|id| id.to_string()),
-                    channel: d.channel,
+                    channel: channel_word(&d.channel),
                     target: d.target,
                     state: d.state,
                     attempts: d.attempts,
@@ -60,7 +81,7 @@ async fn list(state: web::Data<AppState>, chrome: Chrome) -> Result<ListPage, We
                     next_try: d.not_before.map(|at| local(tz, at)),
                 })
                 .partition(|row| row.state == DeliveryState::Failed.as_str());
-            Ok(ListPage { chrome, failed, pending })
+            Ok(ListPage { chrome, down, failed, pending })
         })
         .await
 }

@@ -27,7 +27,8 @@ struct ListPage {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 struct RecipientInput {
-    email: String,
+    /// An e-mail address or a phone number.
+    address: String,
     /// `all`, `group:SLUG` or `site:SLUG`.
     scope: String,
 }
@@ -40,7 +41,7 @@ impl RecipientInput {
             Some(("site", slug)) => ScopeRef::Site(slug.to_owned()),
             _ => return Err(ManageError::invalid("scope", "choose every site, a group or a site")),
         };
-        Ok(RecipientFields { address: Some(self.email.clone()), scope })
+        Ok(RecipientFields { address: Some(self.address.clone()), scope })
     }
 }
 
@@ -78,7 +79,7 @@ async fn form(
 }
 
 async fn new_form(state: web::Data<AppState>, chrome: Chrome) -> Result<HttpResponse, WebError> {
-    let input = RecipientInput { email: String::new(), scope: "all".into() };
+    let input = RecipientInput { address: String::new(), scope: "all".into() };
     form(&state, StatusCode::OK, chrome, input, FieldErrors::default()).await
 }
 
@@ -96,7 +97,7 @@ async fn create(
             Ok(done(&req, &state, "/admin/recipients", format!("{} will receive alerts.", added.recipient.email)))
         }
         Err(refused) => {
-            let errors = form_errors(refused, "email")?.rename(&["group", "site"], "scope");
+            let errors = form_errors(refused, "address")?.rename(&["group", "site"], "scope");
             form(&state, StatusCode::UNPROCESSABLE_ENTITY, chrome, input, errors).await
         }
     }

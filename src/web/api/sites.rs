@@ -11,10 +11,10 @@ use crate::db::models::group::Group;
 use crate::db::models::site::Site;
 use crate::db::models::site_view::SiteView;
 use crate::json::{Page, SiteJson, ViewJson};
-use crate::manage::ManageError;
 use crate::manage::input::Input;
 use crate::manage::recipient::{self, NewRecipient, RecipientFields, ScopeRef};
 use crate::manage::site::{self, NewSite, SiteChange, SiteFields};
+use crate::manage::{FieldErrors, ManageError};
 use crate::web::error::WebError;
 use crate::web::paging::{PageQuery, Paging, SITES_PER_PAGE, VIEWS_PER_PAGE};
 use crate::web::state::AppState;
@@ -77,15 +77,35 @@ impl From<SiteChangeJson> for SiteFields {
     }
 }
 
+/// One of `email` or `phone` (international form, e.g. `+447700900123`; alerts go by SMS).
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewRecipientJson {
-    email: String,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+impl NewRecipientJson {
+    /// The address and the field it came in.
+    fn address(self) -> Result<(String, &'static str), WebError> {
+        match (self.email, self.phone) {
+            (Some(address), None) => Ok((address, "email")),
+            (None, Some(address)) => Ok((address, "phone")),
+            (None, None) => Err(WebError::Fields(FieldErrors::one("email", "give an `email` or a `phone`"))),
+            (Some(_), Some(_)) => {
+                Err(WebError::Fields(FieldErrors::one("phone", "give an `email` or a `phone`, not both")))
+            }
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct RecipientJson {
     id: String,
-    email: String,
+    /// `email` or `phone`.
+    kind: &'static str,
+    /// The e-mail address or phone number.
+    address: String,
     /// The slug of the site whose alerts this address receives.
     site: String,
 }
@@ -247,16 +267,24 @@ pub async fn add_recipient(
     body: web::Json<NewRecipientJson>,
 ) -> Result<HttpResponse, WebError> {
     let slug = slug.into_inner();
-    let fields = RecipientFields { address: Some(body.into_inner().email), scope: ScopeRef::Site(slug.clone()) };
+    let (address, field) = body.into_inner().address()?;
+    let fields = RecipientFields { address: Some(address), scope: ScopeRef::Site(slug.clone()) };
     let result = state.manage(move |c| recipient::add(c, &NewRecipient::try_from(fields)?)).await?;
     let added = result.map_err(|refused| match refused {
         // The site comes from the path: a missing one is a missing resource, not a bad field.
         ManageError::Invalid(errors) if errors.first_field() == Some("site") => {
             WebError::NotFound(errors.get("site").unwrap_or_default().to_owned())
         }
+        ManageError::Invalid(errors) => WebError::Fields(errors.rename(&["address"], field)),
+        ManageError::Conflict { message, .. } => WebError::Duplicate { field: Some(field), message },
         other => other.into(),
     })?;
-    let json = RecipientJson { id: added.recipient.id.to_string(), email: added.recipient.email, site: slug };
+    let json = RecipientJson {
+        id: added.recipient.id.to_string(),
+        kind: added.recipient.kind().as_str(),
+        address: added.recipient.email,
+        site: slug,
+    };
     Ok(HttpResponse::Created().json(json))
 }
 

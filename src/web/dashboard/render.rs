@@ -51,6 +51,7 @@ struct DashboardPage {
     outage: Option<OutageBanner>,
     warning: Option<String>,
     failed_alerts: i64,
+    channels_down: Vec<String>,
     /// "2 minutes ago": when the newest check round finished.
     last_round: Option<String>,
     groups: Vec<GroupBlock>,
@@ -120,6 +121,12 @@ pub fn outage_banner(summary: &Summary, tz: Tz) -> Option<OutageBanner> {
     })
 }
 
+/// "the e-mail channel is down" as the start of a banner: "The e-mail channel is down".
+fn sentence_case(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 pub fn page(summary: &Summary, tz: Tz) -> Result<String, WebError> {
     let groups: Vec<GroupBlock> = summary
         .groups
@@ -140,6 +147,7 @@ pub fn page(summary: &Summary, tz: Tz) -> Result<String, WebError> {
         outage: outage_banner(summary, tz),
         warning: warning_text(summary, tz),
         failed_alerts: summary.failed_alerts,
+        channels_down: summary.channels_down.iter().map(|c| sentence_case(&c.sentence(|t| local(tz, t)))).collect(),
         last_round: summary.last_run.as_ref().and_then(|r| r.finished_at).map(|at| ago(summary.now, at)),
         sites: groups.iter().map(|g| g.rows.len()).sum(),
         down: groups.iter().map(|g| g.down).sum(),

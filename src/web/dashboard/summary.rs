@@ -14,6 +14,7 @@ use crate::db::models::site::Site;
 use crate::db::{DbConnection, Id};
 use crate::domain::rollup::hour_start;
 use crate::domain::time::now_utc;
+use crate::notify::health::{ChannelDown, channels_down};
 use crate::web::error::WebError;
 
 /// Hours in the uptime figure and the sparkline.
@@ -43,6 +44,8 @@ pub struct Summary {
     pub groups: Vec<GroupSummary>,
     /// Alert deliveries given up in the last `FAILED_ALERTS_SHOWN`.
     pub failed_alerts: i64,
+    /// Alert channels found unreachable, whose deliveries wait for them.
+    pub channels_down: Vec<ChannelDown>,
 }
 
 /// Why the figures may not be current.
@@ -98,7 +101,8 @@ impl Summary {
         };
         let last_run = CheckRun::latest_finished(conn)?;
         let failed_alerts = Delivery::failed_since(conn, now - FAILED_ALERTS_SHOWN)?;
-        Ok(Summary { now, outage, last_run, groups, failed_alerts })
+        let channels_down = channels_down(conn)?;
+        Ok(Summary { now, outage, last_run, groups, failed_alerts, channels_down })
     }
 
     pub fn warning(&self) -> Option<Warning> {

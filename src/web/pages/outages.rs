@@ -83,6 +83,7 @@ fn describe_event(event: &str) -> String {
         Some(Event::SiteRecovered) => "A site came back".into(),
         Some(Event::OutageResolved) => "Outage resolved".into(),
         Some(Event::Test) => "Test alert".into(),
+        Some(Event::Reminder) => "Reminder: still down".into(),
         None => event.to_owned(),
     }
 }

@@ -1,19 +1,24 @@
-//! Webhooks: a JSON POST of each alert to every `[[webhooks]]` URL, signed with
-//! `X-Sitewatch-Signature: sha256=<hex HMAC-SHA256 of the body>` when the entry has a secret.
+//! Webhooks: a POST of each alert to every `[[webhooks]]` URL, in the entry's `format` (see
+//! `format`), signed with `X-Sitewatch-Signature: sha256=<hex HMAC-SHA256 of the body>` when
+//! the entry has a secret, whatever the format.
+
+mod format;
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use futures_util::future::BoxFuture;
 use hmac::{Hmac, Mac};
-use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
 use sha2::Sha256;
 
 use super::WEBHOOK;
 use super::channel::{Channel, Outgoing, SendError};
-use super::http;
-use super::message::{MessageContext, WebhookBody};
-use crate::settings::Settings;
+use super::http::{self, HandOverClient};
+use super::message::MessageContext;
+use crate::settings::{Settings, WebhookFormat};
+
+pub use format::{DISCORD_LIMIT, Rendered, render};
 
 pub const SIGNATURE_HEADER: &str = "X-Sitewatch-Signature";
 pub const EVENT_HEADER: &str = "X-Sitewatch-Event";
@@ -27,52 +32,57 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// One configured URL, with its own client (its own circuit: see `http::HandOverClient`).
+struct Hook {
+    secret: String,
+    format: WebhookFormat,
+    client: HandOverClient,
+}
+
 pub struct WebhookChannel {
-    /// Secret per URL, as configured now.
-    secrets: HashMap<String, String>,
-    client: reqwest::Client,
+    /// By URL, as configured now.
+    hooks: HashMap<String, Hook>,
     context: MessageContext,
 }
 
 impl WebhookChannel {
     pub fn new(settings: &Settings) -> Result<WebhookChannel, String> {
-        Ok(WebhookChannel {
-            secrets: settings.webhooks.iter().map(|h| (h.url.to_string(), h.secret.clone())).collect(),
-            client: http::client()?,
-            context: MessageContext::from_settings(settings),
-        })
+        let mut hooks = HashMap::new();
+        for hook in &settings.webhooks {
+            // The first entry for a URL wins, as the outbox queues each URL once.
+            if let Entry::Vacant(slot) = hooks.entry(hook.url.to_string()) {
+                slot.insert(Hook { secret: hook.secret.clone(), format: hook.format, client: HandOverClient::new()? });
+            }
+        }
+        Ok(WebhookChannel { hooks, context: MessageContext::from_settings(settings) })
     }
 
     async fn post(&self, outgoing: Outgoing<'_>) -> Result<(), SendError> {
         let url = outgoing.target;
-        let Some(secret) = self.secrets.get(url) else {
-            return Err(SendError::Down(format!(
+        let Some(hook) = self.hooks.get(url) else {
+            return Err(SendError::Unreachable(format!(
                 "webhook {url} is no longer in the settings; add it back to [[webhooks]] to deliver"
             )));
         };
-        let body = serde_json::to_vec(&WebhookBody::new(outgoing.alert, &self.context))
-            .map_err(|e| SendError::Refused(format!("cannot write the webhook body: {e}")))?;
-        let mut request = self
+        let rendered = render(hook.format, outgoing.alert, &self.context).map_err(SendError::Rejected)?;
+        let mut request = hook
             .client
             .post(url)
-            .header(CONTENT_TYPE, "application/json")
+            .header(CONTENT_TYPE, rendered.content_type)
             .header(EVENT_HEADER, outgoing.alert.event.as_str())
             .header(DELIVERY_HEADER, outgoing.delivery.to_string());
-        if !secret.is_empty() {
-            request = request.header(SIGNATURE_HEADER, signature(secret, &body));
+        for (name, value) in rendered.headers {
+            request = request.header(name, value);
+        }
+        if !hook.secret.is_empty() {
+            request = request.header(SIGNATURE_HEADER, signature(&hook.secret, &rendered.body));
         }
         let what = format!("webhook {url}");
-        let response = request.body(body).send().await.map_err(|e| http::request_failed(&e, &what))?;
+        let response = hook.client.send(request.body(rendered.body), &outgoing.handover, &what).await?;
         let status = response.status();
-        if status.is_success() {
-            return Ok(());
-        }
         let headers = response.headers().clone();
-        let text = http::body_text(response).await;
-        Err(match status {
-            StatusCode::TOO_MANY_REQUESTS => http::rate_limited(&what, &headers, &text),
-            s => SendError::Down(format!("{what} answered {}", http::refusal(s, &text))),
-        })
+        let text = if status.is_success() { String::new() } else { http::body_text(response).await };
+        http::classify(status, &headers, &text, &what, &http::refusal(status, &text))
     }
 }
 

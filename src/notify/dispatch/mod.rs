@@ -1,24 +1,36 @@
 //! The dispatcher: delivers what the outbox holds, one round at a time, and owns the retries.
 //!
-//! Guarantee: each delivery (notification × channel × recipient) is sent **at most once**, and
-//! every delivery that surely did not arrive is tried again on later rounds until it is sent or
-//! given up (see `retry`). The steps, each committed before the next:
+//! Guarantee: each delivery (notification × channel × recipient) is handed over **at most
+//! once**, and every delivery that was surely not handed over is tried again on later rounds
+//! until it is sent or given up (see `retry`). A delivery goes through these steps:
 //!
-//! 1. claim: the row is marked `claimed_at = now` (one conditional UPDATE, so two dispatchers
-//!    sharing a database never both take it);
-//! 2. send, bounded by `SEND_CEILING`;
-//! 3. record: sent, pending for another round, waiting for a rate limit, or failed.
+//! 1. prepare: the channel does everything that comes before the message itself (SMTP:
+//!    connect, TLS, login, MAIL, RCPT, and DATA up to the server's 354; HTTP: connect and TLS);
+//! 2. mark: one conditional UPDATE, committed, sets `handed_over_at` on the row if it is still
+//!    pending and unmarked (of two dispatchers sharing a database, one gets it; the other drops
+//!    its connection without writing anything of the message);
+//! 3. hand over: the SMTP payload or the HTTP request is written and the answer awaited,
+//!    bounded by `SEND_CEILING`;
+//! 4. record: sent, pending for another round, waiting for a rate limit, or failed, written
+//!    only if the row still carries this attempt's mark.
 //!
-//! A crash before 1 leaves the row pending: the next round sends it. A crash between 1 and 3
-//! leaves a claim that nobody finishes; whether the message left is unknown, so the next round
-//! after `retry::stale_claim_age()` marks it failed with that explanation instead of risking a
-//! duplicate, and `sitewatch notify list` shows it (`sitewatch notify retry ID` sends it again
-//! if a person decides so). The same holds for a send that was handed over but never answered
-//! (a timeout after an SMTP DATA or an HTTP request). Nothing is deleted: failed deliveries stay.
+//! A crash or kill anywhere before the mark is committed leaves the row as it was: nothing of
+//! the message was written to the channel, and the next round simply sends it. Between the
+//! committed mark and the recorded result the message may or may not have arrived, so the
+//! first round after `retry::stale_claim_age()` marks it failed as "outcome unknown" instead
+//! of risking a duplicate; `sitewatch notify list` shows it and `sitewatch notify retry ID`
+//! sends it again if a person decides so. The same holds for a message handed over whose
+//! answer never came (a timeout after the SMTP payload or the HTTP request). "Outcome unknown"
+//! therefore only ever comes from a kill, a crash or a lost answer inside that window. Nothing
+//! is deleted: failed deliveries stay.
 //!
 //! Circuits run concurrently, so a slow or failing channel never holds up another; within a
-//! circuit, the first delivery that finds the channel down spares the rest a wait (they count a
-//! failed attempt and wait for the next round). No send starts after the round's budget.
+//! circuit, the first delivery that finds the channel down (or rate-limited, or silent) spares
+//! the rest a wait: they cost no attempt and wait for the next round. No send starts after the
+//! round's budget. Each circuit's round leaves its health behind (see `health`).
+
+mod circuit;
+mod handover;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -27,13 +39,15 @@ use std::time::{Duration, Instant};
 use diesel::QueryResult;
 use tokio::task::JoinSet;
 
-use super::channel::{Channel, Outgoing, SendError, Unavailable};
+use self::circuit::{Rules, run_circuit};
+use super::channel::{Channel, Unavailable};
 use super::email::EmailChannel;
 use super::report::{DeliveryReport, DeliveryResult, Outcome};
-use super::retry;
+use super::retry::{self, Policy};
+use super::sms::SmsChannel;
 use super::twitter::TwitterChannel;
 use super::webhook::WebhookChannel;
-use super::{EMAIL, TWITTER, WEBHOOK};
+use super::{EMAIL, SMS, TWITTER, WEBHOOK};
 use crate::db::models::notification::{Delivery, DeliveryState, Notification};
 use crate::db::models::outbox::AttemptResult;
 use crate::db::{Db, DbConnection, Id};
@@ -101,23 +115,24 @@ async fn blocking<T: Send + 'static>(
     .map_err(|e| format!("a delivery worker stopped: {e}"))?
 }
 
-/// Stores `result` for `delivery` if the row is still as this attempt left it.
+/// Stores `result` for `delivery` if the row is still as this attempt left it (carrying its
+/// hand-over mark, or unmarked and unchanged since it was read).
 async fn store(
     db: &Db,
     delivery: &Delivery,
-    claim: Option<chrono::NaiveDateTime>,
+    handed_over: Option<chrono::NaiveDateTime>,
     result: AttemptResult,
 ) -> Result<Outcome, String> {
     let outcome = Outcome::of(&result);
-    let id = delivery.id;
-    let written = blocking(db, move |c| Delivery::record_attempt(c, id, claim, &result)).await?;
+    let (id, seen) = (delivery.id, delivery.last_attempt_at);
+    let written = blocking(db, move |c| Delivery::record_attempt(c, id, handed_over, seen, &result)).await?;
     if !written {
         tracing::warn!(delivery = %id, "the delivery changed while it was being sent; its result was not recorded");
     }
     Ok(outcome)
 }
 
-struct Item {
+pub(super) struct Item {
     delivery: Delivery,
     event: String,
     alert: Alert,
@@ -142,8 +157,9 @@ async fn run(
     deadline: Instant,
     report: &mut DeliveryReport,
 ) -> Result<(), String> {
+    let policy = Policy::from_settings(&settings.alerts);
     if options.notification.is_none() {
-        settle_abandoned(db, report).await?;
+        settle_abandoned(db, policy, report).await?;
     }
     let only = options.notification;
     let due = blocking(db, move |c| Delivery::due(c, now_utc(), only, BATCH)).await?;
@@ -167,10 +183,10 @@ async fn run(
     }
 
     let mut tasks = JoinSet::new();
-    for (_, channel, items) in circuits {
+    let rules = Rules { policy, final_attempt: options.final_attempt, deadline };
+    for (circuit, channel, items) in circuits {
         let db = db.clone();
-        let final_attempt = options.final_attempt;
-        tasks.spawn(async move { run_circuit(&db, channel.as_ref(), items, final_attempt, deadline).await });
+        tasks.spawn(async move { run_circuit(&db, &circuit, channel.as_ref(), items, rules).await });
     }
     let mut first_error = None;
     while let Some(joined) = tasks.join_next().await {
@@ -188,19 +204,20 @@ async fn run(
     first_error.map_or(Ok(()), Err)
 }
 
-/// Marks failed what a crashed round left claimed, and what has waited longer than a day.
-async fn settle_abandoned(db: &Db, report: &mut DeliveryReport) -> Result<(), String> {
+/// Marks failed what a crashed round left handed over without a result, and what has waited
+/// longer than `[alerts] give_up_after_hours`.
+async fn settle_abandoned(db: &Db, policy: Policy, report: &mut DeliveryReport) -> Result<(), String> {
     let now = now_utc();
     let stale = blocking(db, move |c| Delivery::stale_claims(c, now - retry::stale_claim_age())).await?;
     for claimed in stale {
-        tracing::info!(delivery = %claimed.delivery.id, "a send began and never finished; its outcome is unknown");
+        tracing::info!(delivery = %claimed.delivery.id, "a message was handed over and never answered; its outcome is unknown");
         let item = claimed.delivery.clone();
-        let outcome = store(db, &item, claimed.claimed_at, retry::stale(&claimed)).await?;
+        let outcome = store(db, &item, claimed.handed_over_at, retry::stale(&claimed)).await?;
         report.settled.push(settled_result(&item, outcome));
     }
-    let expired = blocking(db, move |c| Delivery::queued_before(c, now - retry::max_age())).await?;
+    let expired = blocking(db, move |c| Delivery::queued_before(c, now - policy.give_up_after)).await?;
     for delivery in expired {
-        let outcome = store(db, &delivery, None, retry::expired(&delivery)).await?;
+        let outcome = store(db, &delivery, None, policy.expired(&delivery)).await?;
         report.settled.push(settled_result(&delivery, outcome));
     }
     Ok(())
@@ -247,97 +264,16 @@ fn channel_for(name: &str, settings: &Settings) -> Arc<dyn Channel> {
         TWITTER if settings.twitter.enabled => TwitterChannel::new(settings).map(|c| Arc::new(c) as Arc<dyn Channel>),
         TWITTER => Err("Twitter is disabled in the settings; set [twitter] enabled = true to deliver".to_owned()),
         WEBHOOK => WebhookChannel::new(settings).map(|c| Arc::new(c) as Arc<dyn Channel>),
+        SMS if settings.sms.enabled => SmsChannel::new(settings).map(|c| Arc::new(c) as Arc<dyn Channel>),
+        SMS => Err("SMS is disabled in the settings; set [sms] enabled = true to deliver".to_owned()),
         other => Err(format!("unknown channel `{other}`")),
     };
     let word = match name {
         EMAIL => EMAIL,
         TWITTER => TWITTER,
         WEBHOOK => WEBHOOK,
+        SMS => SMS,
         _ => "unknown",
     };
     built.unwrap_or_else(|reason| unavailable(word, reason))
-}
-
-/// Sends a circuit's deliveries in order. Returns their results and the first database error.
-async fn run_circuit(
-    db: &Db,
-    channel: &dyn Channel,
-    items: Vec<Item>,
-    final_attempt: bool,
-    deadline: Instant,
-) -> (Vec<DeliveryResult>, Option<String>) {
-    let mut results = Vec::with_capacity(items.len());
-    let mut tripped: Option<SendError> = None;
-    for item in items {
-        if Instant::now() >= deadline {
-            results.push(item.result(Outcome::NotAttempted));
-            continue;
-        }
-        let attempt = match &tripped {
-            Some(cause) => skip(db, &item, cause, final_attempt).await,
-            None => attempt(db, channel, &item, final_attempt).await,
-        };
-        match attempt {
-            Ok((outcome, error)) => {
-                if tripped.is_none() && error.as_ref().is_some_and(|e| !matches!(e, SendError::Refused(_))) {
-                    tripped = error;
-                }
-                if let Some(outcome) = outcome {
-                    results.push(item.result(outcome));
-                }
-            }
-            Err(db_error) => return (results, Some(db_error)),
-        }
-    }
-    (results, None)
-}
-
-/// Claims, sends and records one delivery. `None` when another dispatcher had it.
-async fn attempt(
-    db: &Db,
-    channel: &dyn Channel,
-    item: &Item,
-    final_attempt: bool,
-) -> Result<(Option<Outcome>, Option<SendError>), String> {
-    let id = item.delivery.id;
-    let claim = now_utc();
-    if !blocking(db, move |c| Delivery::claim(c, id, claim)).await? {
-        return Ok((None, None));
-    }
-    let outgoing = Outgoing { delivery: id, target: &item.delivery.target, alert: &item.alert };
-    let sent = match tokio::time::timeout(SEND_CEILING, channel.send(outgoing)).await {
-        Ok(result) => result,
-        Err(_) => Err(SendError::Unknown(format!("the send was still running after {} s", SEND_CEILING.as_secs()))),
-    };
-    match &sent {
-        Ok(()) => tracing::info!(channel = channel.name(), target = %item.delivery.target, "alert sent"),
-        Err(error) => {
-            // Info, not warn: the round sums failures up in one warning line.
-            tracing::info!(channel = channel.name(), target = %item.delivery.target, %error, "alert not sent")
-        }
-    }
-    let now = now_utc();
-    let result = if final_attempt {
-        retry::final_attempt(&item.delivery, &sent, now)
-    } else {
-        retry::after_attempt(&item.delivery, &sent, now)
-    };
-    let outcome = store(db, &item.delivery, Some(claim), result).await?;
-    Ok((Some(outcome), sent.err()))
-}
-
-/// Records a delivery not attempted because its circuit is down or rate-limited this round.
-async fn skip(
-    db: &Db,
-    item: &Item,
-    cause: &SendError,
-    final_attempt: bool,
-) -> Result<(Option<Outcome>, Option<SendError>), String> {
-    let now = now_utc();
-    let result = if final_attempt {
-        retry::final_attempt(&item.delivery, &Err(cause.clone()), now)
-    } else {
-        retry::skipped(&item.delivery, cause, now)
-    };
-    Ok((Some(store(db, &item.delivery, None, result).await?), None))
 }

@@ -1,5 +1,8 @@
-//! What the HTTP channels (Twitter, webhooks) share: the client, how a failed request is
-//! classified, how a refusal is put into words, and when a 429 may be retried.
+//! What the HTTP channels (Twitter, webhooks, SMS) share: the client that records the
+//! hand-over, how an answer is classified and a refusal put into words, and when a 429 may be
+//! retried.
+
+mod handover;
 
 use std::time::Duration;
 
@@ -8,6 +11,8 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use super::channel::SendError;
 use crate::domain::time::{now_utc, truncate_to_micros};
+
+pub use handover::HandOverClient;
 
 /// Connect and whole-request timeout for alert POSTs.
 pub const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -20,30 +25,7 @@ fn default_wait() -> TimeDelta {
     TimeDelta::minutes(15)
 }
 
-pub fn client() -> Result<reqwest::Client, String> {
-    crate::tls::install_crypto_provider();
-    reqwest::Client::builder()
-        .user_agent(concat!("sitewatch/", env!("CARGO_PKG_VERSION")))
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(HTTP_TIMEOUT)
-        .connect_timeout(HTTP_TIMEOUT)
-        .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
-}
-
-/// A request that got no response: surely not delivered when the connection was never made;
-/// otherwise the receiver may have acted on it.
-pub fn request_failed(error: &reqwest::Error, what: &str) -> SendError {
-    let text = chain(error);
-    if error.is_connect() || error.is_builder() {
-        SendError::Down(format!("{what}: cannot connect: {text}"))
-    } else if error.is_timeout() {
-        SendError::Unknown(format!("{what}: no answer within {} s after the request was sent", HTTP_TIMEOUT.as_secs()))
-    } else {
-        SendError::Unknown(format!("{what}: the connection failed after the request was sent: {text}"))
-    }
-}
-
+/// An error with its causes, each once.
 fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
@@ -91,6 +73,30 @@ pub fn api_message(body: &str) -> String {
     }
     let text = body.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() > 200 { format!("{}…", text.chars().take(200).collect::<String>()) } else { text }
+}
+
+/// What a webhook or SMS gateway's answer means: 2xx delivered; 429 wait for the reset; 401 and
+/// 403 the channel's credentials are wrong (counted and retried, so a fixed key still
+/// delivers); other 4xx refused for good; anything else a failure retried later. `described`
+/// is the answer in words ("HTTP 400 Bad Request: <the service's message>").
+pub fn classify(
+    status: reqwest::StatusCode,
+    headers: &HeaderMap,
+    body: &str,
+    what: &str,
+    described: &str,
+) -> Result<(), SendError> {
+    use reqwest::StatusCode;
+    match status {
+        s if s.is_success() => Ok(()),
+        StatusCode::TOO_MANY_REQUESTS => Err(rate_limited(what, headers, body)),
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+            Err(SendError::Down(format!("{what} refused the credentials ({described})")))
+        }
+        StatusCode::REQUEST_TIMEOUT => Err(SendError::Down(format!("{what} answered {described}"))),
+        s if s.is_client_error() => Err(SendError::Rejected(format!("{what} refused the message ({described})"))),
+        _ => Err(SendError::Down(format!("{what} answered {described}"))),
+    }
 }
 
 /// "HTTP 401 Unauthorized: <the API's message>".

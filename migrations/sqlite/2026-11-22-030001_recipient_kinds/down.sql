@@ -1,0 +1,2 @@
+DELETE FROM recipients WHERE kind = 'phone';
+ALTER TABLE recipients DROP COLUMN kind;

@@ -1,0 +1,1 @@
+ALTER TABLE outages DROP COLUMN last_reminder;
