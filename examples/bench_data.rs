@@ -1,4 +1,4 @@
-//! Fills a database with a large, realistic installation for the web benchmark (`bench/web.sh`):
+//! Fills a database with a large, realistic installation for the web benchmark (`benches/web.sh`):
 //! groups, sites with their `last_*` state, views at one-minute spacing ending now, the
 //! matching hourly rollups, some outages and a finished check round. Uses the library's own
 //! writes, in large transactions.

@@ -1,4 +1,4 @@
-//! Exit codes shared by both binaries (SPEC §3): scripts and cron wrappers rely on them.
+//! Exit codes shared by both binaries (listed in docs/cli.md): scripts and cron wrappers rely on them.
 
 /// The command did what was asked (for `check`: the round ran, sites may be down).
 pub const OK: u8 = 0;

@@ -1,4 +1,4 @@
-//! The JSON shapes of SPEC §6, shared by the API, the `data.json` routes and `--json` listings.
+//! The JSON shapes of the API (docs/api.md), shared by the API, the `data.json` routes and `--json` listings.
 
 use serde::Serialize;
 use utoipa::ToSchema;

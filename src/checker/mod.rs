@@ -1,4 +1,4 @@
-//! The check round (SPEC §3): lock, sandbox, due sites, concurrent probes, one transaction for
+//! The check round: lock, sandbox, due sites, concurrent probes, one transaction for
 //! the results and the outage changes, then alert delivery.
 
 mod client;

@@ -1,4 +1,4 @@
-//! One whole round, in SPEC §3's order: lock, sandbox, due sites, probes, the write.
+//! One whole round, in order: lock, sandbox, due sites, probes, the write.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

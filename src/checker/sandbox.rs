@@ -1,4 +1,4 @@
-//! The sandbox test (Djamon's SANDBOX_URLS): if none of the URLs that normally answer does,
+//! The sandbox test (`check.sandbox_urls`): if none of the URLs that normally answer does,
 //! the checker's own network is down and the round must not blame the sites.
 
 use futures_util::future::join_all;

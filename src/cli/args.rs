@@ -67,7 +67,7 @@ pub enum Command {
 
 const IMPORT_HELP: &str = "Accepted formats (by extension, or by content when the extension is unknown):\n\
   sitewatch's own:  [[sites]] with url, name, group, interval_secs\n\
-  Datadog exercise: {\"websites\": [{\"URL\": ..., \"checkInterval\": 3.5}], \"defaultCheckInterval\": 3}\n\
+  websites list:    {\"websites\": [{\"URL\": ..., \"checkInterval\": 3.5}], \"defaultCheckInterval\": 3}\n\
   targets list:     targets: [example.com, https://api.example.com/health]  (a bare host means https://HOST/)\n\n\
 Examples:\n  sitewatch import sites.toml --group web\n  sitewatch import config.json --skip-existing";
 

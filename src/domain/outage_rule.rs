@@ -1,4 +1,4 @@
-//! The outage rule (SPEC §3 step 5) as a pure function over one round's results.
+//! The outage rule as a pure function over one round's results.
 //!
 //! A site that has failed `threshold` consecutive checks joins the open outage, or opens one
 //! if none is open: one outage groups every site down at the same time. A site of the outage

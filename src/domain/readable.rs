@@ -1,4 +1,4 @@
-//! Djamon's template helpers as plain functions: `readable_time` ("2 hours, 5 minutes") and
+//! Template helpers as plain functions: `readable_time` ("2 hours, 5 minutes") and
 //! `ordinal` ("3rd"), shared by pages and alerts so they always read the same.
 
 /// A span of seconds in words, largest units first, at most two of them:

@@ -42,7 +42,7 @@ impl SiteUrl {
         }
     }
 
-    /// Reads a target the way seed 003's YAML lists them: a bare host (`example.com`,
+    /// Reads a target the way a YAML `targets` list names it: a bare host (`example.com`,
     /// `8.8.8.8`) means `https://HOST/`; anything with a scheme is parsed as it is.
     pub fn parse_host_or_url(raw: &str) -> Result<SiteUrl, SiteUrlError> {
         let raw = raw.trim();

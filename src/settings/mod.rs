@@ -107,7 +107,7 @@ pub enum SmtpTls {
 pub struct EmailSettings {
     pub enabled: bool,
     pub from: String,
-    /// Global recipients of every alert (Djamon's TO_EMAIL).
+    /// Global recipients of every alert.
     pub to: Vec<String>,
     pub host: String,
     pub port: u16,

@@ -1,4 +1,4 @@
-//! askama filters: Djamon's `readable_time` ("2 hours, 5 minutes") and `ordinal` ("3rd"),
+//! askama filters: `readable_time` ("2 hours, 5 minutes") and `ordinal` ("3rd"),
 //! backed by the domain helpers alerts use too, so pages and alerts read the same.
 
 use askama::{Result, Values};

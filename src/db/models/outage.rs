@@ -1,4 +1,4 @@
-//! Outages: a span of time in which one or more sites were down (Djamon's `Outage` and
+//! Outages: a span of time in which one or more sites were down (`Outage` and
 //! `OutageSites`). One outage groups every site down at the same time.
 
 use chrono::NaiveDateTime;

@@ -1,4 +1,4 @@
-//! Site views: one row per check of a site (Djamon's `SiteView`). The table grows fast.
+//! Site views: one row per check of a site. The table grows fast.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -3,12 +3,13 @@
 # 10 M views (and their hourly rollups), on SQLite and on PostgreSQL, loaded with wrk at
 # 8 concurrent connections for 20 s per route. Prints p50, p99 and requests/s per route.
 #
-#   bench/web.sh                      # both backends
-#   BACKENDS=sqlite bench/web.sh      # one
-#   SITES=10000 GROUP_COUNT=50 VIEWS_PER_SITE=1000 DURATION=20s bench/web.sh
+#   benches/web.sh                      # both backends
+#   BACKENDS=sqlite benches/web.sh      # one
+#   SITES=10000 GROUP_COUNT=50 VIEWS_PER_SITE=1000 DURATION=20s benches/web.sh
 #
-# Needs wrk (apt-get install wrk) and, for PostgreSQL, BENCH_POSTGRES_URL (default
-# postgres://postgres@127.0.0.1:5432) where it may create the database sitewatch_bench.
+# Needs wrk (apt-get install wrk) and, for PostgreSQL, SITEWATCH_BENCH_DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/test), a server where it may create the database
+# sitewatch_bench (the same variable the cargo benchmarks read).
 # Generated data is kept in $BENCH_DIR (default /tmp/sitewatch-bench) and reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,8 @@ VIEWS_PER_SITE=${VIEWS_PER_SITE:-1000}
 DURATION=${DURATION:-20s}
 BACKENDS=${BACKENDS:-"sqlite postgres"}
 BENCH_DIR=${BENCH_DIR:-/tmp/sitewatch-bench}
-PG=${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
+# The server part of the URL: its database is replaced by sitewatch_bench (and postgres).
+PG=$(printf '%s' "${SITEWATCH_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}" | sed -E 's#^(postgres(ql)?://[^/]+).*#\1#')
 PORT=${PORT:-18480}
 mkdir -p "$BENCH_DIR"
 
