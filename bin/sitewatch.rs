@@ -11,6 +11,15 @@ use sitewatch::{exit_code, logging};
 fn main() -> ExitCode {
     let args = Cli::parse();
     let serving = matches!(args.command, Command::Serve);
+    if !serving {
+        // Like other command-line tools, end quietly when the reader of our output goes away
+        // (`sitewatch site list --json | head`) instead of panicking on the broken pipe. Not
+        // for `serve`, which must outlive a client that hangs up.
+        // SAFETY: resetting a signal's disposition before any thread is started.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     logging::init(if serving { "info" } else { "warn" });
     let settings = match Settings::load(args.config.as_deref()) {
         Ok(settings) => settings,

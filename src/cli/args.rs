@@ -101,9 +101,28 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Remove a user and their API tokens
+    /// Remove a user, their API tokens and their sessions
     #[command(after_help = "Example:\n  sitewatch user remove alice")]
-    Remove { name: String },
+    Remove {
+        /// The user's name, as `user list` shows it
+        name: String,
+    },
+    /// List a user's signed-in sessions, or end them all (a lost laptop, a copied cookie)
+    #[command(
+        after_help = "A session ends when its browser signs out, when it is unused for [web] session_days (14),\n\
+                            when the user's password changes, or with --revoke; a copy of its cookie stops working too.\n\n\
+                            Examples:\n  sitewatch user sessions alice\n  sitewatch user sessions alice --revoke"
+    )]
+    Sessions {
+        /// The user's name, as `user list` shows it
+        name: String,
+        /// End every session of the user
+        #[arg(long)]
+        revoke: bool,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,7 +11,15 @@ use crate::db::models::user::User;
 use crate::domain::name::Username;
 use crate::domain::time::rfc3339;
 use crate::manage::ManageError;
+use crate::manage::session;
 use crate::manage::user::{self, NewUser, UserFields};
+
+#[derive(Serialize)]
+struct SessionJson {
+    started_at: String,
+    last_seen_at: String,
+    client: String,
+}
 
 /// How `user` commands name their arguments in messages.
 const LABELS: &[(&str, &str)] = &[("username", "NAME"), ("password", "password"), ("password_again", "password")];
@@ -67,7 +75,30 @@ pub(super) fn run(db: &Db, command: UserCommand) -> Result<(), CliError> {
         }
         UserCommand::Remove { name } => {
             let removed = user::remove(&mut conn, &name)?;
-            println!("Removed user {} and their API tokens.", removed.username);
+            println!("Removed user {}, their API tokens and their sessions.", removed.username);
+        }
+        UserCommand::Sessions { name, revoke: true, .. } => {
+            let ended = session::revoke_all(&mut conn, &name)?;
+            println!("Ended {ended} session(s) of {name}; they must sign in again.");
+        }
+        UserCommand::Sessions { name, revoke: false, json } => {
+            let (owner, sessions) = session::of_user(&mut conn, &name)?;
+            if json {
+                let items: Vec<SessionJson> = sessions
+                    .iter()
+                    .map(|s| SessionJson {
+                        started_at: rfc3339(s.created_at),
+                        last_seen_at: rfc3339(s.last_seen_at),
+                        client: s.client.clone(),
+                    })
+                    .collect();
+                return print_json(&items);
+            }
+            let mut table = Table::new(&["STARTED", "LAST SEEN", "CLIENT"]);
+            for s in &sessions {
+                table.row(vec![when(Some(s.created_at)), when(Some(s.last_seen_at)), s.client.clone()]);
+            }
+            table.print_or(&format!("{} has no session: nobody is signed in as them.", owner.username));
         }
     }
     Ok(())

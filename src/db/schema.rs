@@ -216,6 +216,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    login_sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        client -> Text,
+    }
+}
+
 diesel::joinable!(sites -> groups (group_id));
 diesel::joinable!(site_views -> sites (site_id));
 diesel::joinable!(site_rollups_hourly -> sites (site_id));
@@ -224,10 +234,12 @@ diesel::joinable!(site_rollups_monthly -> sites (site_id));
 diesel::joinable!(outage_sites -> outages (outage_id));
 diesel::joinable!(outage_sites -> sites (site_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(login_sessions -> users (user_id));
 diesel::joinable!(deliveries -> notifications (notification_id));
 diesel::joinable!(notifications -> outages (outage_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    login_sessions,
     groups,
     sites,
     site_views,

@@ -10,6 +10,7 @@ pub mod group;
 pub mod import;
 pub mod input;
 pub mod recipient;
+pub mod session;
 pub mod site;
 pub mod token;
 pub mod user;

@@ -3,6 +3,7 @@
 
 use super::error::{FieldErrors, ManageError};
 use crate::db::models::app_setting;
+use crate::db::models::login_session::LoginSession;
 use crate::db::models::user::User;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::api_token::random_hex;
@@ -109,17 +110,20 @@ pub fn add_first(conn: &mut DbConnection, token: &str, new: &NewUser) -> Result<
     })
 }
 
-/// Sets a new password for the user of this name.
+/// Sets a new password for the user of this name, and ends all their sessions: a cookie
+/// copied under the old password stops working.
 pub fn set_password(conn: &mut DbConnection, username: &str, password: &NewPassword) -> Result<User, ManageError> {
     let hash = hashed(password)?;
     write_transaction(conn, |c| {
         let user = User::by_username(c, username)?;
         User::set_password_hash(c, user.id, &hash)?;
+        LoginSession::end_all_of(c, user.id)?;
         Ok(user)
     })
 }
 
-/// Removes a user and their API tokens. The last user stays: nobody could sign in after it.
+/// Removes a user, their API tokens and their sessions. The last user stays: nobody could sign
+/// in after it.
 pub fn remove(conn: &mut DbConnection, username: &str) -> Result<User, ManageError> {
     write_transaction(conn, |c| {
         let user = User::by_username(c, username)?;

@@ -26,6 +26,9 @@ use crate::settings::Settings;
 
 pub const SESSION_COOKIE: &str = "sitewatch_session";
 
+/// Browsers keep a cookie at most about this long anyway.
+const COOKIE_LIFETIME: actix_web::cookie::time::Duration = actix_web::cookie::time::Duration::days(400);
+
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error(transparent)]
@@ -80,9 +83,9 @@ impl WebServer {
         let secure = settings.public_url.scheme() == "https";
         let key = cookie_key(&secret);
         let dummy_hash = hash_password(&random_hex(16)).map_err(|e| ServeError::Start(e.to_string()))?;
-        let state = web::Data::new(AppState::new(db, settings.time_zone, dummy_hash));
+        let idle = chrono::TimeDelta::days(i64::from(settings.web.session_days));
+        let state = web::Data::new(AppState::new(db, settings.time_zone, dummy_hash, idle));
         let app_state = state.clone();
-        let session_days = i64::from(settings.web.session_days);
 
         let server = HttpServer::new(move || {
             let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
@@ -91,9 +94,10 @@ impl WebServer {
                 .cookie_http_only(true)
                 .cookie_same_site(SameSite::Lax)
                 .cookie_content_security(CookieContentSecurity::Private)
-                .session_lifecycle(
-                    PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::days(session_days)),
-                )
+                // The cookie outlives any session: whether a session still holds is decided by
+                // its row (used within `session_days`, not signed out or revoked), not by the
+                // browser keeping the cookie.
+                .session_lifecycle(PersistentSession::default().session_ttl(COOKIE_LIFETIME))
                 .build();
             App::new()
                 .app_data(state.clone())

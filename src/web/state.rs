@@ -24,10 +24,12 @@ pub struct AppState {
     generation: AtomicU64,
     /// An argon2 hash checked when a login names no user, so both cases take as long.
     pub dummy_hash: String,
+    /// A session unused for this long ends.
+    pub session_idle: chrono::TimeDelta,
 }
 
 impl AppState {
-    pub fn new(db: Db, time_zone: Tz, dummy_hash: String) -> AppState {
+    pub fn new(db: Db, time_zone: Tz, dummy_hash: String, session_idle: chrono::TimeDelta) -> AppState {
         AppState {
             db,
             time_zone,
@@ -35,6 +37,7 @@ impl AppState {
             window_metrics: SingleFlight::default(),
             generation: AtomicU64::new(0),
             dummy_hash,
+            session_idle,
         }
     }
 

@@ -10,6 +10,7 @@ mod fixtures;
 mod metrics;
 mod pages;
 mod pagination;
+mod sessions;
 mod stats;
 
 use std::sync::mpsc;
@@ -90,6 +91,13 @@ pub fn spawn(db: &TestDb) -> TestApp {
 pub fn client() -> Client {
     sitewatch::tls::install_crypto_provider();
     Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("an HTTP client")
+}
+
+/// A client without cookies that does not follow redirects: a script sending a cookie of
+/// its own choosing.
+pub fn plain_client_without_redirects() -> Client {
+    sitewatch::tls::install_crypto_provider();
+    Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("an HTTP client")
 }
 
 /// A client without cookies, for scripts with tokens.

@@ -6,6 +6,7 @@ pub mod app_setting;
 pub mod check_run;
 pub mod group;
 pub mod login_failure;
+pub mod login_session;
 pub mod notification;
 pub mod outage;
 pub mod outbox;

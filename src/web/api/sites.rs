@@ -24,7 +24,7 @@ pub struct NewSiteJson {
     /// Defaults to the URL's host.
     name: Option<String>,
     url: String,
-    /// A group's slug; `default` (made on demand) when absent.
+    /// A group's slug or name; `default` (made on demand) when absent.
     group: Option<String>,
     /// Check at most this often; every round when absent.
     interval_secs: Option<i64>,
@@ -38,7 +38,7 @@ pub struct NewSiteJson {
 pub struct SiteChangeJson {
     name: Option<String>,
     url: Option<String>,
-    /// A group's slug.
+    /// A group's slug or name.
     group: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<i64>)]
@@ -246,7 +246,7 @@ pub async fn delete(state: web::Data<AppState>, slug: web::Path<String>) -> Resu
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Sends this site's alerts to one more e-mail address.
+/// Sends this site's alerts to one more e-mail address or (by SMS) phone number.
 #[utoipa::path(
     post,
     path = "/api/sites/{slug}/recipients",
@@ -258,7 +258,7 @@ pub async fn delete(state: web::Data<AppState>, slug: web::Path<String>) -> Resu
         (status = 401, description = "No valid token or session", body = ErrorJson),
         (status = 404, description = "No such site", body = ErrorJson),
         (status = 409, description = "The address already receives this site's alerts", body = ErrorJson),
-        (status = 422, description = "Not an e-mail address", body = ErrorJson),
+        (status = 422, description = "Neither an e-mail address nor a phone number", body = ErrorJson),
     )
 )]
 pub async fn add_recipient(

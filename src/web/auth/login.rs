@@ -9,12 +9,13 @@ use serde::Deserialize;
 
 use super::csrf::{CSRF, CsrfForm};
 use super::throttle;
-use super::{CurrentUser, USER_ID};
+use super::{CurrentUser, SESSION_SECRET};
 use crate::db::models::user::User;
 use crate::db::write_transaction;
 use crate::domain::api_token::random_hex;
 use crate::domain::password::verify_password;
 use crate::domain::time::now_utc;
+use crate::manage::session as login_session;
 use crate::web::error::WebError;
 use crate::web::layout::Chrome;
 use crate::web::state::AppState;
@@ -97,12 +98,16 @@ pub async fn authenticate(
         .await
 }
 
-/// Starts a fresh session for `user`: a new cookie and a new CSRF token, so nothing from
-/// before the login (a planted session) carries over.
-pub fn start_session(session: &Session, user: &User) -> Result<(), WebError> {
+/// Starts a fresh session for `user`: a row in `login_sessions`, a new cookie carrying its
+/// secret and a new CSRF token, so nothing from before the login (a planted session) carries
+/// over.
+pub async fn start_session(state: &AppState, req: &HttpRequest, session: &Session, user: User) -> Result<(), WebError> {
+    let agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let client = login_session::describe_client(agent.as_deref(), client_address(req).as_deref());
+    let secret = state.manage(move |c| login_session::start(c, &user, &client)).await??;
     session.renew();
     session
-        .insert(USER_ID, user.id.to_string())
+        .insert(SESSION_SECRET, secret)
         .and_then(|()| session.insert(CSRF, random_hex(32)))
         .map_err(|e| WebError::Internal(format!("cannot store the session: {e}")))
 }
@@ -142,7 +147,7 @@ pub async fn login(
     let next = safe_next(&form.next);
     match authenticate(&state, form.username.clone(), form.password, client_address(&req)).await {
         Ok(user) => {
-            start_session(&session, &user)?;
+            start_session(&state, &req, &session, user).await?;
             tracing::info!("signed in");
             Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, next)).finish())
         }
@@ -173,9 +178,17 @@ pub async fn logout_page(chrome: Chrome) -> Result<LogoutPage, WebError> {
     Ok(LogoutPage { chrome })
 }
 
-pub async fn logout(session: Session, _form: CsrfForm<Empty>) -> HttpResponse {
+/// Signing out ends the session for good: a copy of its cookie is refused afterwards too.
+pub async fn logout(
+    state: web::Data<AppState>,
+    session: Session,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, WebError> {
+    if let Some(secret) = session.get::<String>(SESSION_SECRET).ok().flatten() {
+        state.manage(move |c| login_session::end(c, &secret)).await??;
+    }
     session.purge();
-    HttpResponse::SeeOther().insert_header((header::LOCATION, "/login")).finish()
+    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/login")).finish())
 }
 
 #[derive(Deserialize, Default)]

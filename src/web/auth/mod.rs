@@ -22,12 +22,13 @@ use super::routes::{is_public, wants_json};
 use super::state::AppState;
 use crate::db::Id;
 use crate::db::models::api_token::ApiToken;
-use crate::db::models::user::User;
 use crate::domain::api_token::hash_token;
 use crate::domain::time::now_utc;
+use crate::manage::session as login_session;
 
-/// Session key holding the signed-in user's id.
-pub const USER_ID: &str = "user_id";
+/// Session key holding the secret of the signed-in session (its hash is the row in
+/// `login_sessions`).
+pub const SESSION_SECRET: &str = "sid";
 
 /// A token's `last_used_at` is written at most this often, so API calls stay reads.
 const TOKEN_TOUCH_EVERY: TimeDelta = TimeDelta::minutes(1);
@@ -112,11 +113,13 @@ async fn user_by_token(state: &AppState, token: String) -> Result<CurrentUser, W
 
 async fn user_by_session(state: &AppState, req: &ServiceRequest) -> Result<Option<CurrentUser>, WebError> {
     let session = req.get_session();
-    let Some(id) = session.get::<String>(USER_ID).ok().flatten().and_then(|s| s.parse::<Id>().ok()) else {
+    let Some(secret) = session.get::<String>(SESSION_SECRET).ok().flatten() else {
         return Ok(None);
     };
-    // A removed user's cookie stops working at once.
-    let user = state.run(move |conn| Ok(User::find(conn, id)?)).await?;
+    // A session ended elsewhere (signed out, a new password, revoked, idle too long, its user
+    // removed) stops this cookie at once, wherever it was copied.
+    let idle = state.session_idle;
+    let user = state.manage(move |conn| login_session::resume(conn, &secret, idle)).await??;
     if user.is_none() {
         session.purge();
     }

@@ -60,6 +60,7 @@ pub async fn setup_page(
 }
 
 pub async fn setup(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     session: Session,
     chrome: Chrome,
@@ -86,8 +87,9 @@ pub async fn setup(
         Err(ManageError::NotFound(_)) => return Err(gone()),
         Err(other) => return Err(other.into()),
     };
-    start_session(&session, &user)?;
+    let username = user.username.clone();
+    start_session(&state, &req, &session, user).await?;
     state.changed();
-    tracing::info!(username = %user.username, "first user created through the setup link");
+    tracing::info!(%username, "first user created through the setup link");
     Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, "/")).finish())
 }

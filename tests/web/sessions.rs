@@ -1,0 +1,92 @@
+//! Sessions end for good: a cookie copied before sign-out, a new password, a revocation or a
+//! long idle stretch no longer opens anything.
+
+use chrono::TimeDelta;
+use diesel::prelude::*;
+use reqwest::blocking::Client;
+use sitewatch::db::schema::login_sessions;
+
+use super::{TestApp, add_user, client, csrf, sign_in, spawn, text};
+use crate::both_backends;
+use crate::harness::sw;
+
+/// Signs in and returns the session cookie exactly as the browser received it.
+fn signed_in_cookie(app: &TestApp, name: &str) -> (Client, String) {
+    let c = client();
+    let page = text(c.get(app.url("/login")).send().unwrap());
+    let response = c
+        .post(app.url("/login"))
+        .form(&[("csrf_token", csrf(&page).as_str()), ("username", name), ("password", super::PASSWORD), ("next", "/")])
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let set = response.headers()["set-cookie"].to_str().unwrap();
+    (c, set.split(';').next().unwrap().to_owned())
+}
+
+/// What a copy of the cookie gets: the dashboard's status and the API's.
+fn with_copy(app: &TestApp, cookie: &str) -> (u16, u16) {
+    let plain = super::plain_client_without_redirects();
+    let page = plain.get(app.url("/")).header("cookie", cookie).send().unwrap().status().as_u16();
+    let api = plain.get(app.url("/api/sites")).header("cookie", cookie).send().unwrap().status().as_u16();
+    (page, api)
+}
+
+both_backends! {
+    fn signing_out_ends_the_session_wherever_its_cookie_was_copied(db) {
+        let app = spawn(db);
+        add_user(&app.db, "alice");
+        let (browser, cookie) = signed_in_cookie(&app, "alice");
+        assert_eq!(with_copy(&app, &cookie), (200, 200), "the copy works while the session lasts");
+        let token = csrf(&text(browser.get(app.url("/logout")).send().unwrap()));
+        assert_eq!(browser.post(app.url("/logout")).form(&[("csrf_token", token.as_str())]).send().unwrap().status(), 303);
+        assert_eq!(with_copy(&app, &cookie), (302, 401));
+    }
+
+    fn a_new_password_or_a_revocation_ends_every_session_of_the_user(db) {
+        let app = spawn(db);
+        add_user(&app.db, "alice");
+        add_user(&app.db, "bob");
+        let (_, first) = signed_in_cookie(&app, "alice");
+        let (_, bobs) = signed_in_cookie(&app, "bob");
+        sw(db, &["user", "passwd", "alice", "--password-stdin"]).stdin("a brand new one\n").ok();
+        assert_eq!(with_copy(&app, &first), (302, 401), "a cookie from before the new password");
+        assert_eq!(with_copy(&app, &bobs), (200, 200), "other users stay signed in");
+
+        let listed = sw(db, &["user", "sessions", "bob", "--json"]).run().json();
+        assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+        assert!(listed[0]["client"].as_str().unwrap().contains("from 127.0.0.1"), "{listed}");
+        let out = sw(db, &["user", "sessions", "bob", "--revoke"]).ok();
+        assert!(out.contains("Ended 1 session"), "{out}");
+        assert_eq!(with_copy(&app, &bobs), (302, 401));
+        let none = sw(db, &["user", "sessions", "bob"]).ok();
+        assert!(none.contains("no session"), "{none}");
+    }
+
+    fn a_session_unused_for_session_days_ends(db) {
+        let app = spawn(db);
+        add_user(&app.db, "alice");
+        let (_, cookie) = signed_in_cookie(&app, "alice");
+        let mut conn = app.db.conn().unwrap();
+        let recent = sitewatch::domain::time::now_utc() - TimeDelta::days(13);
+        diesel::update(login_sessions::table).set(login_sessions::last_seen_at.eq(recent)).execute(&mut *conn).unwrap();
+        assert_eq!(with_copy(&app, &cookie), (200, 200), "13 idle days are within the default 14");
+        let stale = sitewatch::domain::time::now_utc() - TimeDelta::days(15);
+        diesel::update(login_sessions::table).set(login_sessions::last_seen_at.eq(stale)).execute(&mut *conn).unwrap();
+        assert_eq!(with_copy(&app, &cookie), (302, 401));
+        let left: i64 = login_sessions::table.count().get_result(&mut *conn).unwrap();
+        assert_eq!(left, 0, "an expired session is deleted when it is next presented");
+    }
+}
+
+#[test]
+fn signing_in_twice_gives_two_sessions_and_the_old_login_keeps_working() {
+    let db = crate::harness::TestDb::create(crate::harness::Backend::Sqlite).unwrap();
+    let app = spawn(&db);
+    add_user(&app.db, "alice");
+    let phone = client();
+    sign_in(&app, &phone, "alice");
+    let (_, laptop) = signed_in_cookie(&app, "alice");
+    assert_eq!(phone.get(app.url("/api/sites")).send().unwrap().status(), 200);
+    assert_eq!(with_copy(&app, &laptop), (200, 200));
+}
