@@ -6,10 +6,10 @@ use serde::Serialize;
 use super::args::{ListArgs, NotifyCommand};
 use super::output::{Table, print_json, when};
 use super::{CliError, bad_input};
+use crate::db::Db;
 use crate::db::models::notification::{Delivery, DeliveryState, Notification};
-use crate::db::{Db, DbError, Id, write_transaction};
-use crate::domain::alert::{Alert, Event};
-use crate::domain::time::{now_utc, rfc3339};
+use crate::domain::time::rfc3339;
+use crate::manage::delivery::{self, Requeue};
 use crate::notify::{self, DeliverOptions, DeliveryResult, Outcome, outbox};
 use crate::settings::{Settings, WebhookFormat};
 
@@ -29,18 +29,7 @@ fn test(db: &Db, settings: &Settings) -> Result<(), CliError> {
                 .into(),
         ));
     }
-    let alert = Alert {
-        event: Event::Test,
-        outage: None,
-        sites: Vec::new(),
-        still_down: Vec::new(),
-        created_at: now_utc(),
-        detail: None,
-    };
-    let notification = {
-        let mut conn = db.conn()?;
-        write_transaction(&mut conn, |c| outbox::queue(c, settings, &alert))?
-    };
+    let notification = outbox::queue_test(&mut *db.conn()?, settings)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -167,27 +156,13 @@ fn list(db: &Db, args: &ListArgs) -> Result<(), CliError> {
 }
 
 fn retry(db: &Db, ids: &[String], all_failed: bool) -> Result<(), CliError> {
-    let ids: Vec<Id> = ids.iter().map(|id| id.parse().map_err(bad_input("delivery id"))).collect::<Result<_, _>>()?;
+    let which = if all_failed {
+        Requeue::AllFailed
+    } else {
+        Requeue::These(ids.iter().map(|id| id.parse().map_err(bad_input("delivery id"))).collect::<Result<_, _>>()?)
+    };
     let mut conn = db.conn()?;
-    let now = now_utc();
-    let queued = write_transaction(&mut conn, |c| {
-        let ids = if all_failed {
-            Delivery::in_states(c, &[DeliveryState::Failed])?.into_iter().map(|(d, _)| d.id).collect()
-        } else {
-            ids
-        };
-        for &id in &ids {
-            let delivery = Delivery::find(c, id)?
-                .ok_or_else(|| DbError::NotFound(format!("there is no delivery with id {id}")))?;
-            if !Delivery::requeue(c, id, now)? {
-                return Err(DbError::Conflict(format!(
-                    "delivery {id} is {}, not failed; only failed deliveries can be queued again",
-                    delivery.state
-                )));
-            }
-        }
-        Ok::<_, DbError>(ids.len())
-    })?;
+    let queued = delivery::requeue(&mut conn, &which)?;
     match queued {
         0 => println!("No failed deliveries to queue again."),
         n => println!(

@@ -5,6 +5,7 @@
 //! the typed [`ManageError`] to its own form. Each function validates what needs the database
 //! and writes in one transaction: a refused change leaves nothing behind.
 
+pub mod delivery;
 pub mod error;
 pub mod group;
 pub mod import;

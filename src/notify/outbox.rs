@@ -7,11 +7,26 @@ use diesel::QueryResult;
 use super::{EMAIL, SMS, TWITTER, WEBHOOK};
 use crate::db::models::notification::{Delivery, Notification};
 use crate::db::models::recipient::{Recipient, Scope};
-use crate::db::{DbConnection, Id};
-use crate::domain::alert::Alert;
+use crate::db::{DbConnection, Id, write_transaction};
+use crate::domain::alert::{Alert, Event};
 use crate::domain::phone::PhoneNumber;
 use crate::domain::recipient_address::RecipientKind;
+use crate::domain::time::now_utc;
 use crate::settings::Settings;
+
+/// Queues one test alert for every enabled channel (`sitewatch notify test`), in a transaction
+/// of its own.
+pub fn queue_test(conn: &mut DbConnection, settings: &Settings) -> QueryResult<Notification> {
+    let alert = Alert {
+        event: Event::Test,
+        outage: None,
+        sites: Vec::new(),
+        still_down: Vec::new(),
+        created_at: now_utc(),
+        detail: None,
+    };
+    write_transaction(conn, |c| queue(c, settings, &alert))
+}
 
 /// Stores `alert` and its deliveries. Call inside the transaction that changes the outage, so
 /// the change and its alerts are committed together or not at all.

@@ -10,7 +10,7 @@ use super::blocking::with_conn;
 use super::cache::SingleFlight;
 use super::dashboard::{Dashboard, Key as DashboardKey, Rendered};
 use super::error::WebError;
-use crate::db::{Db, DbConnection, write_transaction};
+use crate::db::{Db, DbConnection};
 use crate::manage::ManageError;
 
 pub struct AppState {
@@ -53,16 +53,6 @@ impl AppState {
     /// Marks cached pages out of date after a change.
     pub fn changed(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
-    }
-
-    /// Runs `f` in one write transaction (`BEGIN IMMEDIATE` on SQLite) on the blocking pool.
-    pub async fn write<T, E, F>(&self, f: F) -> Result<T, WebError>
-    where
-        T: Send + 'static,
-        E: From<diesel::result::Error> + Into<WebError>,
-        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
-    {
-        self.run(move |conn| write_transaction(conn, f).map_err(Into::into)).await
     }
 
     /// Runs a use case on the blocking pool. The outer error is the request's (no connection);

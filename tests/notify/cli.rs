@@ -120,7 +120,7 @@ both_backends! {
         let err = sw(db, &["notify", "retry", &pending_id]).usage_error();
         assert!(err.contains("is pending, not failed"), "{err}");
         let err = sw(db, &["notify", "retry", "0b5e0c1e-4c1a-4b8e-9f6e-3a2d1c0b9a87"]).usage_error();
-        assert!(err.contains("no delivery with id"), "{err}");
+        assert!(err.contains("no alert delivery 0b5e0c1e"), "{err}");
         let out = sw(db, &["notify", "retry", &failed_id.to_string()]).ok();
         assert!(out.contains("Queued 1 delivery again"), "{out}");
         let requeued = deliveries(&handle).into_iter().find(|d| d.id == failed_id).unwrap();

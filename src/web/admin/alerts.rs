@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::{ConfirmPage, done, parse_id};
 use crate::db::models::notification::{Delivery, DeliveryState};
-use crate::domain::time::now_utc;
+use crate::manage::delivery::{self, Requeue};
 use crate::notify::health::channels_down;
 use crate::web::auth::csrf::CsrfForm;
 use crate::web::auth::login::Empty;
@@ -118,9 +118,6 @@ async fn retry(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, WebError> {
     let id = parse_id(&id, "alert delivery")?;
-    let requeued = state.write(move |c| Delivery::requeue(c, id, now_utc())).await?;
-    if !requeued {
-        return Err(WebError::Conflict("only a failed delivery can be sent again".into()));
-    }
+    state.manage(move |c| delivery::requeue(c, &Requeue::These(vec![id]))).await??;
     Ok(done(&req, &state, "/admin/alerts", "Queued the alert again; the next check round sends it.".into()))
 }
