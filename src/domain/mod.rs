@@ -22,5 +22,6 @@ pub mod schedule;
 pub mod site_url;
 pub mod slug;
 pub mod status;
+pub mod text;
 pub mod time;
 pub mod window;

@@ -44,6 +44,8 @@ impl fmt::Display for Name {
     }
 }
 
+pub const MAX_USERNAME_CHARS: usize = 64;
+
 /// A login name: what `Name` allows, minus whitespace, so it can be typed on a command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Username(String);
@@ -64,7 +66,7 @@ impl Username {
         if raw.is_empty() {
             return Err(UsernameError::Empty);
         }
-        if raw.chars().count() > 64 {
+        if raw.chars().count() > MAX_USERNAME_CHARS {
             return Err(UsernameError::TooLong);
         }
         if !raw.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {

@@ -21,6 +21,8 @@ pub enum SiteUrlError {
     Scheme(String, String),
     #[error("`{0}` has no host name")]
     NoHost(String),
+    #[error("a URL cannot contain control characters (such as NUL or a line break)")]
+    ControlCharacter,
 }
 
 impl SiteUrl {
@@ -31,6 +33,9 @@ impl SiteUrl {
         }
         if raw.len() > MAX_URL_LEN {
             return Err(SiteUrlError::TooLong);
+        }
+        if raw.chars().any(char::is_control) {
+            return Err(SiteUrlError::ControlCharacter);
         }
         let url = Url::parse(raw).map_err(|e| SiteUrlError::Malformed(raw.to_owned(), e.to_string()))?;
         if !matches!(url.scheme(), "http" | "https") {

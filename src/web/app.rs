@@ -17,7 +17,7 @@ use super::auth::{self, login, setup};
 use super::error::{WebError, form_error, json_error, path_error, query_error};
 use super::error_page::render_html_errors;
 use super::state::AppState;
-use super::{admin, api, assets, health, metrics, pages, refresher};
+use super::{admin, api, assets, guard, health, metrics, pages, refresher};
 use crate::db::models::app_setting::{self, SECRET_KEY};
 use crate::db::{Db, DbError, PoolOptions};
 use crate::domain::api_token::random_hex;
@@ -109,6 +109,7 @@ impl WebServer {
                 .wrap(from_fn(auth::require_login))
                 .wrap(sessions)
                 .wrap(Compress::default())
+                .wrap(from_fn(guard::guard))
                 .configure(routes)
         })
         // Without TCP_NODELAY a response written in pieces (a compressed stream) waits for the

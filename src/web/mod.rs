@@ -14,6 +14,7 @@ mod dashboard;
 mod error;
 mod error_page;
 mod filters;
+mod guard;
 mod health;
 mod layout;
 mod metrics;

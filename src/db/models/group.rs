@@ -9,7 +9,8 @@ use crate::db::error::conflict_on_unique;
 use crate::db::schema::{groups, sites};
 use crate::db::slugs;
 use crate::db::{DbConnection, DbError, Id};
-use crate::domain::slug::Slug;
+use crate::domain::slug::{MAX_LEN as SLUG_MAX, Slug};
+use crate::domain::text::could_be_stored;
 use crate::domain::time::now_utc;
 
 /// The group a site joins when none is named; made on demand.
@@ -47,6 +48,9 @@ impl Group {
     }
 
     pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Group>> {
+        if !could_be_stored(slug, SLUG_MAX) {
+            return Ok(None);
+        }
         groups::table.filter(groups::slug.eq(slug)).select(Group::as_select()).first(conn).optional()
     }
 

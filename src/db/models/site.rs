@@ -8,8 +8,9 @@ use crate::db::models::group::Group;
 use crate::db::schema::{groups, sites};
 use crate::db::slugs;
 use crate::db::{DbConnection, DbError, Id};
-use crate::domain::slug::Slug;
+use crate::domain::slug::{MAX_LEN as SLUG_MAX, Slug};
 use crate::domain::status::Status;
+use crate::domain::text::{MAX_KEY_CHARS, could_be_stored};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = sites)]
@@ -80,6 +81,9 @@ impl Site {
     }
 
     pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Site>> {
+        if !could_be_stored(slug, SLUG_MAX) {
+            return Ok(None);
+        }
         sites::table.filter(sites::slug.eq(slug)).select(Site::as_select()).first(conn).optional()
     }
 
@@ -90,6 +94,9 @@ impl Site {
     }
 
     pub fn find_by_url(conn: &mut DbConnection, url: &str) -> QueryResult<Option<Site>> {
+        if !could_be_stored(url, MAX_KEY_CHARS) {
+            return Ok(None);
+        }
         sites::table.filter(sites::url.eq(url)).select(Site::as_select()).first(conn).optional()
     }
 

@@ -6,7 +6,8 @@ use diesel::prelude::*;
 use crate::db::error::conflict_on_unique;
 use crate::db::schema::users;
 use crate::db::{DbConnection, DbError, Id};
-use crate::domain::name::Username;
+use crate::domain::name::{MAX_USERNAME_CHARS, Username};
+use crate::domain::text::could_be_stored;
 use crate::domain::time::now_utc;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -42,6 +43,9 @@ impl User {
     }
 
     pub fn find_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<User>> {
+        if !could_be_stored(username, MAX_USERNAME_CHARS) {
+            return Ok(None);
+        }
         users::table.filter(users::username.eq(username)).select(User::as_select()).first(conn).optional()
     }
 

@@ -5,14 +5,21 @@ use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::db::DbConnection;
 use crate::db::models::login_failure;
+use crate::domain::api_token::hash_token;
+use crate::domain::name::MAX_USERNAME_CHARS;
+use crate::domain::text::could_be_stored;
 use crate::web::error::WebError;
 
 pub const WINDOW: TimeDelta = TimeDelta::minutes(15);
 pub const ALLOWED_FAILURES: i64 = 5;
 
 /// What failures are counted against: the user name (case-folded) and the client's address.
+/// A name no user could have (too long, control characters) is counted by its hash, so any
+/// text typed into the form can be stored.
 pub fn subjects(username: &str, address: Option<&str>) -> Vec<String> {
-    let mut subjects = vec![format!("user:{}", username.trim().to_lowercase())];
+    let name = username.trim().to_lowercase();
+    let name = if could_be_stored(&name, MAX_USERNAME_CHARS) { name } else { format!("#{}", hash_token(&name)) };
+    let mut subjects = vec![format!("user:{name}")];
     if let Some(address) = address {
         subjects.push(format!("addr:{address}"));
     }
