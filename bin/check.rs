@@ -62,6 +62,10 @@ fn main() -> ExitCode {
             if !args.quiet {
                 println!("{}", summary.line());
             }
+            // Even with --quiet: cron mails stderr, and the operator has something to fix.
+            for warning in &summary.warnings {
+                eprintln!("check: warning: {warning}");
+            }
             // Even with --quiet: cron mails stderr, and an alert that did not go out matters.
             if let Some(warning) = summary.delivery.warning() {
                 eprintln!("check: warning: {warning}");

@@ -1,5 +1,6 @@
 //! What an alert says: the event and the sites it concerns, frozen when the alert is queued so
 //! a later delivery tells what was true then (even if a site was renamed or removed since).
+//! Events that are not about an outage carry their own figures in `detail`.
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -16,13 +17,21 @@ pub enum Event {
     SiteRecovered,
     /// The last site is back: the outage is over.
     OutageResolved,
+    /// A site's TLS certificate expires within one of `check.tls_expiry_days`.
+    TlsExpiring,
     /// `sitewatch notify test`.
     Test,
 }
 
 impl Event {
-    pub const ALL: [Event; 5] =
-        [Event::OutageOpened, Event::SiteJoined, Event::SiteRecovered, Event::OutageResolved, Event::Test];
+    pub const ALL: [Event; 6] = [
+        Event::OutageOpened,
+        Event::SiteJoined,
+        Event::SiteRecovered,
+        Event::OutageResolved,
+        Event::TlsExpiring,
+        Event::Test,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -30,6 +39,7 @@ impl Event {
             Event::SiteJoined => "site_joined",
             Event::SiteRecovered => "site_recovered",
             Event::OutageResolved => "outage_resolved",
+            Event::TlsExpiring => "tls_expiring",
             Event::Test => "test",
         }
     }
@@ -73,6 +83,18 @@ pub struct Alert {
     /// Sites of the outage still down after this event, for context.
     pub still_down: Vec<AlertSite>,
     pub created_at: NaiveDateTime,
+    /// What an event other than an outage change is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<AlertDetail>,
+}
+
+/// The figures of an event that is not an outage change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AlertDetail {
+    /// The site's certificate expires at `expires_at` (UTC), `days_left` whole days from when
+    /// the alert was queued; `threshold_days` is the value of `check.tls_expiry_days` crossed.
+    Certificate { expires_at: NaiveDateTime, days_left: i64, threshold_days: u32 },
 }
 
 #[cfg(test)]
@@ -85,5 +107,28 @@ mod tests {
             assert_eq!(Event::parse(event.as_str()), Some(event));
             assert_eq!(serde_json::to_string(&event).unwrap(), format!("\"{}\"", event.as_str()));
         }
+    }
+
+    #[test]
+    fn details_are_tagged_and_absent_details_are_left_out() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(8, 0, 0).unwrap();
+        let mut alert = Alert {
+            event: Event::Test,
+            outage: None,
+            sites: Vec::new(),
+            still_down: Vec::new(),
+            created_at: at,
+            detail: None,
+        };
+        let plain = serde_json::to_string(&alert).unwrap();
+        assert!(!plain.contains("detail"), "{plain}");
+        alert.detail = Some(AlertDetail::Certificate { expires_at: at, days_left: 6, threshold_days: 7 });
+        let json = serde_json::to_value(&alert).unwrap();
+        assert_eq!(json["detail"]["kind"], "certificate");
+        assert_eq!(json["detail"]["days_left"], 6);
+        let back: Alert = serde_json::from_value(json).unwrap();
+        assert_eq!(back, alert);
+        let older: Alert = serde_json::from_str(&plain).unwrap();
+        assert_eq!(older.detail, None, "alerts queued before details existed still read");
     }
 }

@@ -5,7 +5,7 @@ use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::domain::alert::{Alert, AlertSite, Event};
+use crate::domain::alert::{Alert, AlertDetail, AlertSite, Event};
 use crate::domain::readable::readable_time;
 use crate::domain::status::{ErrorKind, Status};
 use crate::domain::time::rfc3339;
@@ -43,6 +43,24 @@ impl MessageContext {
 
     pub fn dashboard_link(&self) -> String {
         self.public_url.to_string()
+    }
+
+    /// The page of the site an alert is about (for alerts without an outage).
+    pub fn site_link(&self, alert: &Alert) -> Option<String> {
+        let site = alert.sites.first()?;
+        let mut base = self.public_url.clone();
+        if !base.path().ends_with('/') {
+            base.set_path(&format!("{}/", base.path()));
+        }
+        base.join(&format!("sites/{}", site.slug)).ok().map(String::from)
+    }
+
+    /// Where an alert points: its outage, or else the site it is about.
+    pub fn link(&self, alert: &Alert) -> Option<String> {
+        self.outage_link(alert).or_else(|| match alert.event {
+            Event::TlsExpiring => self.site_link(alert),
+            _ => None,
+        })
     }
 }
 
@@ -83,7 +101,36 @@ pub fn headline(alert: &Alert, max: usize) -> String {
             Some(seconds) => format!("All sites are back up; the outage lasted {}", readable_time(seconds)),
             None => "All sites are back up".to_owned(),
         },
+        Event::TlsExpiring => match &alert.detail {
+            Some(AlertDetail::Certificate { days_left, .. }) => {
+                format!("The TLS certificate of {} expires {}", names(sites, max), in_days(*days_left))
+            }
+            None => format!("The TLS certificate of {} expires soon", names(sites, max)),
+        },
         Event::Test => "Test alert: sitewatch alerts reach you through this channel".to_owned(),
+    }
+}
+
+/// "today", "tomorrow", "in 6 days".
+fn in_days(days: i64) -> String {
+    match days {
+        ..=0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        n => format!("in {n} days"),
+    }
+}
+
+/// The certificate's expiry as a phrase: "its certificate expires on 2026-12-07 10:30 CET
+/// (6 days left)"; `None` for alerts without one.
+pub fn certificate_expiry(alert: &Alert, context: &MessageContext) -> Option<String> {
+    match &alert.detail {
+        Some(AlertDetail::Certificate { expires_at, days_left, .. }) => Some(format!(
+            "its TLS certificate expires on {} ({} day{} left)",
+            context.local_time(*expires_at),
+            days_left.max(&0),
+            if *days_left == 1 { "" } else { "s" }
+        )),
+        None => None,
     }
 }
 
@@ -98,6 +145,7 @@ pub fn symbol(event: Event) -> &'static str {
     match event {
         Event::OutageOpened | Event::SiteJoined => Status::Down.symbol(),
         Event::SiteRecovered | Event::OutageResolved => Status::Up.symbol(),
+        Event::TlsExpiring => "⚠",
         Event::Test => "ℹ",
     }
 }
@@ -105,6 +153,7 @@ pub fn symbol(event: Event) -> &'static str {
 /// What the failing check saw, as a phrase: "answered HTTP 503", "timed out".
 pub fn what_was_seen(site: &AlertSite) -> String {
     match (site.status_code, site.error.as_deref()) {
+        (Some(code), Some("keyword")) => format!("answered HTTP {code} but {}", ErrorKind::Keyword.describe()),
         (Some(code), _) => format!("answered HTTP {code}"),
         (None, Some(error)) => ErrorKind::parse(error).unwrap_or(ErrorKind::Other).describe().to_owned(),
         (None, None) => "failed its checks".to_owned(),
@@ -122,7 +171,11 @@ pub fn tweet(alert: &Alert, context: &MessageContext) -> String {
         Event::OutageOpened | Event::SiteJoined => format!(" (since {})", context.local_time(o.started_at)),
         _ => String::new(),
     });
-    let link = context.outage_link(alert).map(|l| format!(" {l}")).unwrap_or_default();
+    let when = when.or_else(|| match &alert.detail {
+        Some(AlertDetail::Certificate { expires_at, .. }) => Some(format!(" (on {})", context.local_time(*expires_at))),
+        None => None,
+    });
+    let link = context.link(alert).map(|l| format!(" {l}")).unwrap_or_default();
     let most = alert.sites.len().max(alert.still_down.len()).max(1);
     for max in (1..=most).rev() {
         let text =
@@ -160,15 +213,18 @@ pub struct EmailView {
     pub resolved_at: Option<String>,
     pub duration: Option<String>,
     pub link: Option<String>,
+    /// The words of the link: "See the outage", "See the site".
+    pub link_label: &'static str,
     pub dashboard: String,
 }
 
 impl EmailView {
     pub fn new(alert: &Alert, context: &MessageContext) -> EmailView {
+        let expiry = certificate_expiry(alert, context);
         let line = |site: &AlertSite| SiteLine {
             name: site.name.clone(),
             url: site.url.clone(),
-            seen: what_was_seen(site),
+            seen: expiry.clone().unwrap_or_else(|| what_was_seen(site)),
             down_at: site.down_at.map(|t| context.local_time(t)),
             up_at: site.up_at.map(|t| context.local_time(t)),
             down_for: site.down_at.zip(site.up_at).map(|(down, up)| readable_time((up - down).num_seconds())),
@@ -181,7 +237,8 @@ impl EmailView {
             started_at: alert.outage.as_ref().map(|o| context.local_time(o.started_at)),
             resolved_at: alert.outage.as_ref().and_then(|o| o.resolved_at).map(|t| context.local_time(t)),
             duration: outage_duration(alert).map(readable_time),
-            link: context.outage_link(alert),
+            link: context.link(alert),
+            link_label: if alert.outage.is_some() { "See the outage" } else { "See the site" },
             dashboard: context.dashboard_link(),
         }
     }
@@ -197,6 +254,27 @@ pub struct WebhookBody {
     pub sites: Vec<WebhookSite>,
     pub still_down: Vec<WebhookSite>,
     pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<WebhookDetail>,
+}
+
+/// `Alert::detail` with its times in RFC 3339.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WebhookDetail {
+    Certificate { expires_at: String, days_left: i64, threshold_days: u32 },
+}
+
+impl WebhookDetail {
+    fn new(detail: &AlertDetail) -> WebhookDetail {
+        match detail {
+            AlertDetail::Certificate { expires_at, days_left, threshold_days } => WebhookDetail::Certificate {
+                expires_at: rfc3339(*expires_at),
+                days_left: *days_left,
+                threshold_days: *threshold_days,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -229,7 +307,7 @@ impl WebhookBody {
             down_at: s.down_at.map(rfc3339),
             up_at: s.up_at.map(rfc3339),
         };
-        let link = context.outage_link(alert);
+        let link = context.link(alert);
         // A bare URL: Slack and Mattermost both turn it into a link.
         let text = match &link {
             Some(link) => format!("{} {} {link}", symbol(alert.event), headline(alert, 10)),
@@ -242,11 +320,12 @@ impl WebhookBody {
                 id: o.id.clone(),
                 started_at: rfc3339(o.started_at),
                 resolved_at: o.resolved_at.map(rfc3339),
-                url: link.clone(),
+                url: context.outage_link(alert),
             }),
             sites: alert.sites.iter().map(site).collect(),
             still_down: alert.still_down.iter().map(site).collect(),
             created_at: rfc3339(alert.created_at),
+            detail: alert.detail.as_ref().map(WebhookDetail::new),
         }
     }
 }

@@ -244,10 +244,10 @@ mod tests {
     }
 
     #[test]
-    fn the_targets_yaml_makes_https_urls_of_bare_hosts() {
+    fn the_targets_yaml_makes_ping_targets_of_bare_hosts() {
         let text = "global_settings:\n  probes: 4\n  interval: 1\n  port: 8989\n\ntargets:\n  - 8.8.8.8\n  - example.com\n  - another.target.io\n";
         let file = parse(Syntax::Yaml, text).unwrap();
-        assert_eq!(urls(&file), ["https://8.8.8.8/", "https://example.com/", "https://another.target.io/"]);
+        assert_eq!(urls(&file), ["ping://8.8.8.8", "ping://example.com", "ping://another.target.io"]);
         assert!(file.sites.iter().all(|s| s.interval_secs == Some(1)));
     }
 

@@ -3,10 +3,11 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{Bool, Double, Integer, Nullable, Text, Timestamp};
 
 use crate::db::bulk::values_list;
 use crate::db::models::site::Site;
+use crate::db::models::site_view::ViewPing;
 use crate::db::schema::sites;
 use crate::db::unnest;
 use crate::db::{DbConnection, Id, MultiBackend};
@@ -23,9 +24,14 @@ pub struct SiteState {
     pub consecutive_failures: i32,
     pub failing_since: Option<NaiveDateTime>,
     pub last_failure_at: Option<NaiveDateTime>,
+    /// The watched certificate's expiry, and the thresholds alerted for it (`AlertedDays`).
+    pub tls_expires_at: Option<NaiveDateTime>,
+    pub tls_alerted_days: String,
+    /// The newest check's ping figures (`last_ping_*`).
+    pub ping: ViewPing,
 }
 
-/// Rows per UPDATE statement (9 parameters each).
+/// Rows per UPDATE statement (18 parameters each).
 const UPDATE_CHUNK: usize = 500;
 
 impl Site {
@@ -51,14 +57,20 @@ impl Site {
         let mut updated = 0;
         for chunk in states.chunks(UPDATE_CHUNK) {
             let sql = format!(
-                "WITH v(id, checked_at, status_code, error, response_ms, up, failures, failing_since, last_failure_at) \
+                "WITH v(id, checked_at, status_code, error, response_ms, up, failures, failing_since, last_failure_at, \
+                 tls_expires_at, tls_alerted_days, ping_transmitted, ping_received, ping_duplicates, ping_rtt_min_ms, \
+                 ping_rtt_avg_ms, ping_rtt_max_ms, ping_rtt_mdev_ms) \
                  AS (VALUES {}) \
                  UPDATE sites SET last_checked_at = v.checked_at, last_status_code = v.status_code, \
                  last_error = v.error, last_response_ms = v.response_ms, last_up = v.up, \
                  consecutive_failures = v.failures, failing_since = v.failing_since, \
-                 last_failure_at = v.last_failure_at \
+                 last_failure_at = v.last_failure_at, tls_expires_at = v.tls_expires_at, \
+                 tls_alerted_days = v.tls_alerted_days, last_ping_transmitted = v.ping_transmitted, \
+                 last_ping_received = v.ping_received, last_ping_duplicates = v.ping_duplicates, \
+                 last_ping_rtt_min_ms = v.ping_rtt_min_ms, last_ping_rtt_avg_ms = v.ping_rtt_avg_ms, \
+                 last_ping_rtt_max_ms = v.ping_rtt_max_ms, last_ping_rtt_mdev_ms = v.ping_rtt_mdev_ms \
                  FROM v WHERE sites.id = v.id",
-                values_list(conn, chunk.len(), 9)
+                values_list(conn, chunk.len(), 18)
             );
             let mut query = diesel::sql_query(sql).into_boxed::<MultiBackend>();
             for s in chunk {
@@ -71,7 +83,16 @@ impl Site {
                     .bind::<Bool, _>(s.up)
                     .bind::<Integer, _>(s.consecutive_failures)
                     .bind::<Nullable<Timestamp>, _>(s.failing_since)
-                    .bind::<Nullable<Timestamp>, _>(s.last_failure_at);
+                    .bind::<Nullable<Timestamp>, _>(s.last_failure_at)
+                    .bind::<Nullable<Timestamp>, _>(s.tls_expires_at)
+                    .bind::<Text, _>(s.tls_alerted_days.clone())
+                    .bind::<Nullable<Integer>, _>(s.ping.ping_transmitted)
+                    .bind::<Nullable<Integer>, _>(s.ping.ping_received)
+                    .bind::<Nullable<Integer>, _>(s.ping.ping_duplicates)
+                    .bind::<Nullable<Double>, _>(s.ping.ping_rtt_min_ms)
+                    .bind::<Nullable<Double>, _>(s.ping.ping_rtt_avg_ms)
+                    .bind::<Nullable<Double>, _>(s.ping.ping_rtt_max_ms)
+                    .bind::<Nullable<Double>, _>(s.ping.ping_rtt_mdev_ms);
             }
             updated += query.execute(conn)?;
         }

@@ -7,6 +7,7 @@ use crate::db::connection::on_each_backend;
 use crate::db::schema::site_views;
 use crate::db::unnest;
 use crate::db::{DbConnection, Id};
+use crate::domain::ping::PingStats;
 use crate::domain::rollup::Figures;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
@@ -18,18 +19,72 @@ pub struct SiteView {
     pub error: Option<String>,
     pub response_ms: i32,
     pub up: bool,
+    /// A ping check's figures; all `None` for other kinds.
+    #[diesel(embed)]
+    pub ping: ViewPing,
+}
+
+/// The ping columns of a view.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = site_views)]
+pub struct ViewPing {
+    pub ping_transmitted: Option<i32>,
+    pub ping_received: Option<i32>,
+    pub ping_duplicates: Option<i32>,
+    pub ping_rtt_min_ms: Option<f64>,
+    pub ping_rtt_avg_ms: Option<f64>,
+    pub ping_rtt_max_ms: Option<f64>,
+    pub ping_rtt_mdev_ms: Option<f64>,
+}
+
+impl ViewPing {
+    /// No ping figures: the view of an HTTP or TCP check.
+    pub const NONE: ViewPing = ViewPing {
+        ping_transmitted: None,
+        ping_received: None,
+        ping_duplicates: None,
+        ping_rtt_min_ms: None,
+        ping_rtt_avg_ms: None,
+        ping_rtt_max_ms: None,
+        ping_rtt_mdev_ms: None,
+    };
+
+    pub fn of(stats: Option<&PingStats>) -> ViewPing {
+        let Some(s) = stats else { return ViewPing::NONE };
+        let count = |n: u32| Some(n.min(i32::MAX as u32) as i32);
+        ViewPing {
+            ping_transmitted: count(s.transmitted),
+            ping_received: count(s.received),
+            ping_duplicates: count(s.duplicates),
+            ping_rtt_min_ms: s.rtt_min_ms,
+            ping_rtt_avg_ms: s.rtt_avg_ms,
+            ping_rtt_max_ms: s.rtt_max_ms,
+            ping_rtt_mdev_ms: s.rtt_mdev_ms,
+        }
+    }
+
+    /// The figures, with the loss; `None` for a check that was not a ping.
+    pub fn stats(&self) -> Option<PingStats> {
+        PingStats::from_stored(
+            (self.ping_transmitted, self.ping_received, self.ping_duplicates),
+            (self.ping_rtt_min_ms, self.ping_rtt_avg_ms, self.ping_rtt_max_ms, self.ping_rtt_mdev_ms),
+        )
+    }
 }
 
 /// Site ids per lookup, well below both backends' bind limits.
 const SITE_CHUNK: usize = 5_000;
 
-/// Rows per INSERT: 6 values a row stays far below SQLite's and PostgreSQL's bind limits.
+/// Rows per INSERT: 13 values a row stays far below SQLite's and PostgreSQL's bind limits.
 const INSERT_CHUNK: usize = 1_000;
 
 impl SiteView {
     /// Counts this check in `figures`.
     pub fn add_to(&self, figures: &mut Figures) {
         figures.add_check(self.up, self.status_code, self.error.as_deref(), self.response_ms.max(0) as u32);
+        if let Some(stats) = self.ping.stats() {
+            figures.ping.add(&stats);
+        }
     }
 
     /// Stores views with multi-row INSERTs; call inside the round's transaction. Rows go in in
