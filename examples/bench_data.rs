@@ -14,7 +14,7 @@ use sitewatch::db::models::group::{Group, GroupSpec};
 use sitewatch::db::models::outage::{Outage, OutageSite};
 use sitewatch::db::models::rollup::HourlyRollup;
 use sitewatch::db::models::site::{Site, SiteSpec};
-use sitewatch::db::models::site_view::SiteView;
+use sitewatch::db::models::site_view::{SiteView, ViewPing};
 use sitewatch::db::schema::sites;
 use sitewatch::db::{Db, write_transaction};
 use sitewatch::domain::database_url::DatabaseUrl;
@@ -72,6 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         error: None,
                         response_ms: (40 + (i * 13 + k * 7) % 400) as i32,
                         up,
+                        ping: ViewPing::NONE,
                     };
                     last = Some(view.clone());
                     views.push(view);
