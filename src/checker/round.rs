@@ -158,7 +158,8 @@ async fn run_locked(
     let mut warnings = Vec::new();
     let pinger = (!pings.is_empty()).then(|| Pinger::open(prober.source_address()));
     if pinger.as_ref().is_some_and(Pinger::not_permitted) {
-        tracing::error!("{NOT_PERMITTED_HELP}");
+        // Said once, by `check`, from the summary's warnings.
+        tracing::debug!("no ICMP sockets");
         warnings.push(NOT_PERMITTED_HELP.to_owned());
     }
     let others = stream::iter(others)
