@@ -7,10 +7,12 @@ use sitewatch::db::models::check_run::CheckRun;
 use sitewatch::db::models::group::Group;
 use sitewatch::db::models::site::{Site, SiteSpec};
 use sitewatch::db::{DbError, write_transaction};
+use sitewatch::domain::check_options::CheckOptions;
 use sitewatch::domain::name::Name;
 use sitewatch::domain::site_url::SiteUrl;
+use sitewatch::domain::target::CheckKind;
 
-use crate::farm::Farm;
+use crate::farm::{Farm, KEYWORD};
 
 pub use bench_db::BenchDb;
 
@@ -46,4 +48,55 @@ pub fn add_sites(db: &BenchDb, count: usize, hanging_percent: usize, farm: &Farm
         Ok::<_, DbError>(hanging)
     })
     .unwrap()
+}
+
+/// The kinds of a mixed round, in tenths of its sites: 7 HTTP, 1 keyword, 1 TCP, 1 ping.
+fn mixed_url(i: usize, farm: &Farm, per_port: usize) -> (String, bool) {
+    let port = farm.answering[i / per_port % farm.answering.len()];
+    match i % 10 {
+        7 => (format!("http://127.0.0.1:{port}/page/{i}"), true),
+        // A port of its own per TCP site: a TCP URL is only a host and a port.
+        8 => (format!("tcp://127.0.0.1:{}", farm.answering[i / 10 % farm.answering.len()]), false),
+        9 => (ping_url(i / 10), false),
+        _ => (format!("http://127.0.0.1:{port}/site/{i}"), false),
+    }
+}
+
+/// A ping target of its own for each `n`: 127.10.x.y.
+fn ping_url(n: usize) -> String {
+    format!("ping://127.10.{}.{}", n / 250 % 250, n % 250 + 1)
+}
+
+/// Adds `count` sites of every kind (see `mixed_url`); all of them answer.
+pub fn add_mixed_sites(db: &BenchDb, count: usize, farm: &Farm, per_port: usize) {
+    add_each(db, count, |i| mixed_url(i, farm, per_port));
+}
+
+/// Adds `count` ping sites, each with an address of its own.
+pub fn add_ping_sites(db: &BenchDb, count: usize) {
+    add_each(db, count, |i| (ping_url(i), false));
+}
+
+fn add_each(db: &BenchDb, count: usize, url_of: impl Fn(usize) -> (String, bool)) {
+    let mut conn = db.db.conn().unwrap();
+    let keyword = CheckOptions::parse(CheckKind::Http, None, Some(KEYWORD), false).unwrap();
+    write_transaction(&mut conn, |c| {
+        let group = Group::default_group(c)?;
+        for i in 0..count {
+            let (url, with_keyword) = url_of(i);
+            let spec = SiteSpec {
+                name: Name::parse(&format!("bench {i:05}")).unwrap(),
+                url: SiteUrl::parse(&url).unwrap(),
+                group_id: group.id,
+                interval_secs: None,
+                slug: None,
+            };
+            let site = Site::create(c, &spec)?;
+            if with_keyword {
+                Site::set_check_options(c, site.id, &keyword)?;
+            }
+        }
+        Ok::<_, DbError>(())
+    })
+    .unwrap();
 }

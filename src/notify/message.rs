@@ -101,9 +101,9 @@ pub fn headline(alert: &Alert, max: usize) -> String {
             Some(seconds) => format!("All sites are back up; the outage lasted {}", readable_time(seconds)),
             None => "All sites are back up".to_owned(),
         },
-        Event::TlsExpiring => match &alert.detail {
-            Some(AlertDetail::Certificate { days_left, .. }) => {
-                format!("The TLS certificate of {} expires {}", names(sites, max), in_days(*days_left))
+        Event::TlsExpiring => match certificate(alert) {
+            Some((_, days_left)) => {
+                format!("The TLS certificate of {} expires {}", names(sites, max), in_days(days_left))
             }
             None => format!("The TLS certificate of {} expires soon", names(sites, max)),
         },
@@ -120,18 +120,23 @@ fn in_days(days: i64) -> String {
     }
 }
 
-/// The certificate's expiry as a phrase: "its certificate expires on 2026-12-07 10:30 CET
+/// An alert's certificate expiry and days left, if it is about a certificate.
+fn certificate(alert: &Alert) -> Option<(NaiveDateTime, i64)> {
+    match alert.detail.as_ref()? {
+        AlertDetail::Certificate { expires_at, days_left, .. } => Some((*expires_at, *days_left)),
+    }
+}
+
+/// The certificate's expiry as a phrase: "its TLS certificate expires on 2026-12-07 10:30 CET
 /// (6 days left)"; `None` for alerts without one.
 pub fn certificate_expiry(alert: &Alert, context: &MessageContext) -> Option<String> {
-    match &alert.detail {
-        Some(AlertDetail::Certificate { expires_at, days_left, .. }) => Some(format!(
-            "its TLS certificate expires on {} ({} day{} left)",
-            context.local_time(*expires_at),
-            days_left.max(&0),
-            if *days_left == 1 { "" } else { "s" }
-        )),
-        None => None,
-    }
+    let (expires_at, days_left) = certificate(alert)?;
+    Some(format!(
+        "its TLS certificate expires on {} ({} day{} left)",
+        context.local_time(expires_at),
+        days_left.max(0),
+        if days_left == 1 { "" } else { "s" }
+    ))
 }
 
 /// How long the outage lasted, once it is over.
@@ -171,10 +176,7 @@ pub fn tweet(alert: &Alert, context: &MessageContext) -> String {
         Event::OutageOpened | Event::SiteJoined => format!(" (since {})", context.local_time(o.started_at)),
         _ => String::new(),
     });
-    let when = when.or_else(|| match &alert.detail {
-        Some(AlertDetail::Certificate { expires_at, .. }) => Some(format!(" (on {})", context.local_time(*expires_at))),
-        None => None,
-    });
+    let when = when.or_else(|| certificate(alert).map(|(at, _)| format!(" (on {})", context.local_time(at))));
     let link = context.link(alert).map(|l| format!(" {l}")).unwrap_or_default();
     let most = alert.sites.len().max(alert.still_down.len()).max(1);
     for max in (1..=most).rev() {
