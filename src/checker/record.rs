@@ -83,7 +83,7 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
 
         let step = Instant::now();
         let certificates: Vec<CertificateState> =
-            checks.iter().map(|check| certificate_state(check, &settings.check.tls_expiry_days)).collect();
+            checks.iter().map(|c| certificate_state(&c.site, &c.result, &settings.check.tls_expiry_days)).collect();
         let states = new_states(checks, &decision, &certificates);
         Site::record_states(c, &states)?;
         tracing::debug!(ms = step.elapsed().as_millis(), "updated site states");
@@ -101,7 +101,7 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
         let mut alerts = alerts_for(c, &changes)?;
         for (check, certificate) in checks.iter().zip(&certificates) {
             if let (Some(due), Some(expires_at)) = (certificate.alert, certificate.tls_expires_at) {
-                alerts.push(expiry_alert(check, expires_at, due));
+                alerts.push(expiry_alert(&check.site, expires_at, due));
             }
         }
         for alert in &alerts {

@@ -4,7 +4,8 @@
 
 use chrono::NaiveDateTime;
 
-use super::record::SiteCheck;
+use super::probe::ProbeResult;
+use crate::db::models::site::Site;
 use crate::domain::alert::{Alert, AlertDetail, AlertSite, Event};
 use crate::domain::time::now_utc;
 use crate::domain::tls_expiry::{AlertedDays, ExpiryAlert, decide};
@@ -17,12 +18,11 @@ pub struct CertificateState {
     pub alert: Option<ExpiryAlert>,
 }
 
-pub fn certificate_state(check: &SiteCheck, thresholds: &[u32]) -> CertificateState {
-    let site = &check.site;
-    match check.result.tls_expires_at {
+pub fn certificate_state(site: &Site, result: &ProbeResult, thresholds: &[u32]) -> CertificateState {
+    match result.tls_expires_at {
         Some(expires_at) => {
             let previous = AlertedDays::decode(&site.tls_alerted_days);
-            let decision = decide(site.tls_expires_at, &previous, expires_at, check.result.checked_at, thresholds);
+            let decision = decide(site.tls_expires_at, &previous, expires_at, result.checked_at, thresholds);
             CertificateState {
                 tls_expires_at: Some(expires_at),
                 tls_alerted_days: decision.alerted.encode(),
@@ -40,9 +40,8 @@ pub fn certificate_state(check: &SiteCheck, thresholds: &[u32]) -> CertificateSt
     }
 }
 
-/// The `tls_expiring` alert for `check`'s site: to the global, group and site recipients.
-pub fn expiry_alert(check: &SiteCheck, expires_at: NaiveDateTime, due: ExpiryAlert) -> Alert {
-    let site = &check.site;
+/// The `tls_expiring` alert for `site`: to the global, group and site recipients.
+pub fn expiry_alert(site: &Site, expires_at: NaiveDateTime, due: ExpiryAlert) -> Alert {
     tracing::warn!(site = %site.slug, days_left = due.days_left, threshold = due.threshold_days, "certificate expires soon");
     Alert {
         event: Event::TlsExpiring,
