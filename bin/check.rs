@@ -18,6 +18,8 @@ use sitewatch::{exit_code, logging};
     after_help = "Exit codes: 0 round done (sites may be down), 2 bad settings or arguments, 3 the checker's own\n\
                   network is down (every sandbox URL failed; nothing recorded), 4 another round is running, 1 any\n\
                   other failure.\n\n\
+                  Ping sites (ping://HOST) need ICMP sockets: allow them with\n  \
+                  sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"   or   setcap cap_net_raw+ep $(command -v check)\n\n\
                   Examples:\n  check --config /etc/sitewatch/sitewatch.toml --quiet   (from cron; see crontab.example)\n  \
                   check --site shop --site api                         (just these sites, due or not)"
 )]
@@ -61,6 +63,10 @@ fn main() -> ExitCode {
         Ok(RoundOutcome::Done(summary)) => {
             if !args.quiet {
                 println!("{}", summary.line());
+            }
+            // Even with --quiet: cron mails stderr, and the operator has something to fix.
+            for warning in &summary.warnings {
+                eprintln!("check: warning: {warning}");
             }
             // Even with --quiet: cron mails stderr, and an alert that did not go out matters.
             if let Some(warning) = summary.delivery.warning() {

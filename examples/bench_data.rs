@@ -13,7 +13,7 @@ use sitewatch::db::models::check_run::{CheckRun, RunCounts, RunState};
 use sitewatch::db::models::outage::{Outage, OutageSite};
 use sitewatch::db::models::rollup::HourlyRollup;
 use sitewatch::db::models::site::Site;
-use sitewatch::db::models::site_view::SiteView;
+use sitewatch::db::models::site_view::{SiteView, ViewPing};
 use sitewatch::db::schema::sites;
 use sitewatch::db::{Db, write_transaction};
 use sitewatch::domain::database_url::DatabaseUrl;
@@ -70,6 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         error: None,
                         response_ms: (40 + (i * 13 + k * 7) % 400) as i32,
                         up,
+                        ping: ViewPing::NONE,
                     };
                     last = Some(view.clone());
                     views.push(view);

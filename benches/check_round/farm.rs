@@ -1,11 +1,17 @@
-//! A farm of HTTP listeners on loopback: many ports that answer 200 at once (keep-alive), and
-//! ports that accept a request and never answer.
+//! A farm of HTTP listeners on loopback: many ports that answer 200 at once (keep-alive; GET
+//! gets a small page holding `KEYWORD`), and ports that accept a request and never answer.
 
 use std::net::SocketAddr;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
+
+/// Text every page of the farm holds, for keyword sites.
+pub const KEYWORD: &str = "sitewatch bench page";
+
+const PAGE: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 48\r\n\r\n<html><body>sitewatch bench page</body></html>\r\n";
+const HEAD_ANSWER: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
 
 pub struct Farm {
     pub answering: Vec<u16>,
@@ -46,7 +52,7 @@ async fn listen(hang: bool) -> u16 {
     port
 }
 
-/// Answers every request on the connection with an empty 200.
+/// Answers every request on the connection with 200: a page for GET, headers for HEAD.
 async fn answer(mut stream: TcpStream) {
     let mut buf = vec![0u8; 4096];
     let mut pending = Vec::new();
@@ -56,8 +62,9 @@ async fn answer(mut stream: TcpStream) {
         }
         pending.extend_from_slice(&buf[..n]);
         while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+            let answer = if pending.starts_with(b"GET ") { PAGE } else { HEAD_ANSWER };
             pending.drain(..end + 4);
-            if stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").await.is_err() {
+            if stream.write_all(answer).await.is_err() {
                 return;
             }
         }

@@ -4,8 +4,13 @@
 //!
 //!   SITEWATCH_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench check_round
 //!
+//! A second table covers the check kinds: a mixed round (70 % HTTP, 10 % keyword, 10 % TCP,
+//! 10 % ping, each ping site on its own 127.x.y.z address) and a round of ping sites alone.
+//!
 //! Knobs: SITEWATCH_BENCH_SITES (default "1000,10000"), SITEWATCH_BENCH_ROUNDS (3),
-//! SITEWATCH_BENCH_CONCURRENCY (1500), SITEWATCH_BENCH_TIMEOUT_SECS (5).
+//! SITEWATCH_BENCH_CONCURRENCY (1500), SITEWATCH_BENCH_TIMEOUT_SECS (5),
+//! SITEWATCH_BENCH_MIXED_SITES (10000), SITEWATCH_BENCH_PING_SITES (1000); a count of 0 skips
+//! that scenario, as does SITEWATCH_BENCH_KINDS_ONLY=1 for the first table.
 
 mod farm;
 mod setup;
@@ -43,44 +48,100 @@ fn main() {
     let postgres = std::env::var("SITEWATCH_BENCH_DATABASE_URL").ok().filter(|v| !v.is_empty());
     sitewatch::checker::raise_open_files_limit();
 
-    let largest = sizes.iter().copied().max().unwrap_or(0);
+    let mixed: usize = env_or("SITEWATCH_BENCH_MIXED_SITES", "10000").parse().expect("a site count");
+    let pings: usize = env_or("SITEWATCH_BENCH_PING_SITES", "1000").parse().expect("a site count");
+    let kinds_only = env_or("SITEWATCH_BENCH_KINDS_ONLY", "0") == "1";
+    let largest = if kinds_only { 0 } else { sizes.iter().copied().max().unwrap_or(0) }.max(mixed);
     let farm = Farm::start(largest.div_ceil(SITES_PER_PORT), (largest / 10).div_ceil(SITES_PER_PORT));
     eprintln!("farm: {} answering ports, {} hanging ports", farm.answering.len(), farm.hanging.len());
 
-    println!(
-        "| backend | sites | never answering | concurrency | round (median of {rounds}) | database write | peak RSS |"
-    );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
     let mut backends = vec![("SQLite", None)];
     if let Some(url) = &postgres {
         backends.push(("PostgreSQL", Some(url.clone())));
     } else {
         eprintln!("PostgreSQL skipped: set SITEWATCH_BENCH_DATABASE_URL=postgres://user@host/db to include it");
     }
-    for (backend, server) in &backends {
-        for &sites in &sizes {
+    if !kinds_only {
+        http_table(&backends, &sizes, rounds, &concurrency, &timeout, &farm);
+    }
+    kinds_table(&backends, mixed, pings, rounds, &concurrency, &timeout, &farm);
+}
+
+fn http_table(
+    backends: &[(&str, Option<String>)],
+    sizes: &[usize],
+    rounds: usize,
+    concurrency: &str,
+    timeout: &str,
+    farm: &Farm,
+) {
+    println!(
+        "| backend | sites | never answering | concurrency | round (median of {rounds}) | database write | peak RSS |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for (backend, server) in backends {
+        for &sites in sizes {
             for hanging_share in [0, 10] {
                 let db = BenchDb::create(server.as_deref());
-                let hanging = setup::add_sites(&db, sites, hanging_share, &farm, SITES_PER_PORT);
-                let results: Vec<Round> = (0..rounds).map(|_| run_check(&db, &concurrency, &timeout)).collect();
+                let hanging = setup::add_sites(&db, sites, hanging_share, farm, SITES_PER_PORT);
+                let results: Vec<Round> = (0..rounds).map(|_| run_check(&db, concurrency, timeout)).collect();
                 for r in &results {
                     assert_eq!(r.checked as usize, sites, "every site is checked every round");
                     assert_eq!((r.checked - r.up) as usize, hanging, "exactly the hanging sites are down");
                 }
-                let mut walls: Vec<Duration> = results.iter().map(|r| r.wall).collect();
-                walls.sort();
-                let mut writes: Vec<i32> = results.iter().map(|r| r.db_write_ms).collect();
-                writes.sort_unstable();
-                let rss = results.iter().map(|r| r.max_rss_kb).max().unwrap_or(0);
+                let (wall, write, rss) = medians(&results);
                 println!(
-                    "| {backend} | {sites} | {hanging} | {concurrency} | {:.2} s | {} ms | {:.1} MB |",
-                    walls[walls.len() / 2].as_secs_f64(),
-                    writes[writes.len() / 2],
-                    rss as f64 / 1024.0
+                    "| {backend} | {sites} | {hanging} | {concurrency} | {wall:.2} s | {write} ms | {rss:.1} MB |"
                 );
             }
         }
     }
+}
+
+/// The mixed round and the ping-only round: every site answers, so every site must be up.
+fn kinds_table(
+    backends: &[(&str, Option<String>)],
+    mixed: usize,
+    pings: usize,
+    rounds: usize,
+    concurrency: &str,
+    timeout: &str,
+    farm: &Farm,
+) {
+    println!();
+    println!("| backend | round | sites | of which ping | round (median of {rounds}) | database write | peak RSS |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for (backend, server) in backends {
+        for (scenario, sites) in [("mixed kinds", mixed), ("ping only", pings)] {
+            if sites == 0 {
+                continue;
+            }
+            let db = BenchDb::create(server.as_deref());
+            let ping_sites = if scenario == "ping only" {
+                setup::add_ping_sites(&db, sites);
+                sites
+            } else {
+                setup::add_mixed_sites(&db, sites, farm, SITES_PER_PORT);
+                sites / 10
+            };
+            let results: Vec<Round> = (0..rounds).map(|_| run_check(&db, concurrency, timeout)).collect();
+            for r in &results {
+                assert_eq!((r.checked as usize, r.up as usize), (sites, sites), "every site is checked and up");
+            }
+            let (wall, write, rss) = medians(&results);
+            println!("| {backend} | {scenario} | {sites} | {ping_sites} | {wall:.2} s | {write} ms | {rss:.1} MB |");
+        }
+    }
+}
+
+/// Median wall time (s), median write (ms) and the largest peak RSS (MB) of some rounds.
+fn medians(results: &[Round]) -> (f64, i32, f64) {
+    let mut walls: Vec<Duration> = results.iter().map(|r| r.wall).collect();
+    walls.sort();
+    let mut writes: Vec<i32> = results.iter().map(|r| r.db_write_ms).collect();
+    writes.sort_unstable();
+    let rss = results.iter().map(|r| r.max_rss_kb).max().unwrap_or(0);
+    (walls[walls.len() / 2].as_secs_f64(), writes[writes.len() / 2], rss as f64 / 1024.0)
 }
 
 /// One `check` round in its own process: wall time, the write time it recorded, and peak RSS.

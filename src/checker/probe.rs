@@ -1,145 +1,199 @@
-//! One check of one URL: HEAD (GET when HEAD is refused), timed, classified.
+//! One check of one site, by the kind its URL names: HTTP (with its keyword rule), a TCP
+//! connection or pings; timed and classified.
 
-use std::error::Error as StdError;
-use std::io;
-use std::time::Instant;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
-use reqwest::{Method, StatusCode};
 
-use super::client::{self, ClientError, DnsFailure};
+use super::client::{self, ClientError, ResolveError};
+use super::http::{HttpOutcome, HttpProbe, KeywordRule};
+use super::ping::{PingError, Pinger};
+use super::tcp;
+use crate::db::models::site::Site;
+use crate::domain::ping::PingStats;
+use crate::domain::site_url::SiteUrl;
 use crate::domain::status::ErrorKind;
+use crate::domain::target::{Target, TargetHost};
 use crate::domain::time::now_utc;
-use crate::settings::CheckSettings;
+use crate::settings::Settings;
 
 /// What one check saw.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProbeResult {
     pub checked_at: NaiveDateTime,
     pub status_code: Option<u16>,
     pub error: Option<ErrorKind>,
     pub response_ms: u32,
+    pub up: bool,
+    /// A ping check's figures.
+    pub ping: Option<PingStats>,
+    /// When the certificate of an https answer expires.
+    pub tls_expires_at: Option<NaiveDateTime>,
 }
 
 impl ProbeResult {
-    /// A short description for logs: `200`, `timeout`, ...
+    fn failed(checked_at: NaiveDateTime, error: ErrorKind) -> ProbeResult {
+        ProbeResult {
+            checked_at,
+            status_code: None,
+            error: Some(error),
+            response_ms: 0,
+            up: false,
+            ping: None,
+            tls_expires_at: None,
+        }
+    }
+
+    /// A short description for logs: `200`, `timeout`, `200 keyword`, ...
     pub fn outcome(&self) -> String {
         match (self.status_code, self.error) {
-            (Some(code), _) => code.to_string(),
+            (Some(code), Some(kind)) => format!("{code} {kind}"),
+            (Some(code), None) => code.to_string(),
             (None, Some(kind)) => kind.as_str().to_owned(),
+            (None, None) if self.up => "up".to_owned(),
             (None, None) => "no answer".to_owned(),
         }
     }
 }
 
+/// Probes sites: the HTTP client and what the other kinds need from the settings.
 #[derive(Clone)]
 pub struct Prober {
-    client: reqwest::Client,
-    good_codes: Vec<u16>,
+    http: HttpProbe,
+    timeout: Duration,
+    source_address: Option<IpAddr>,
+    ping_probes: u32,
+    ping_gap: Duration,
+    ping_down_loss_percent: u32,
 }
 
 impl Prober {
-    pub fn new(settings: &CheckSettings) -> Result<Prober, ClientError> {
-        Ok(Prober { client: client::build(settings)?, good_codes: settings.good_codes.clone() })
+    pub fn new(settings: &Settings) -> Result<Prober, ClientError> {
+        let check = &settings.check;
+        Ok(Prober {
+            http: HttpProbe {
+                client: client::build(settings)?,
+                good_codes: check.good_codes.clone(),
+                keyword_max_bytes: check.keyword_max_bytes,
+                source_address: check.source_address,
+            },
+            timeout: Duration::from_secs(check.timeout_secs),
+            source_address: check.source_address,
+            ping_probes: check.ping_probes,
+            ping_gap: Duration::from_millis(check.ping_gap_ms),
+            ping_down_loss_percent: check.ping_down_loss_percent,
+        })
     }
 
-    pub fn is_up(&self, result: &ProbeResult) -> bool {
-        result.status_code.is_some_and(|code| self.good_codes.contains(&code))
+    pub fn source_address(&self) -> Option<IpAddr> {
+        self.source_address
     }
 
-    /// Asks with HEAD; a server that answers 405 or 501 is asked once more with GET, whose
-    /// body is never read (the response is dropped after its headers).
-    pub async fn probe(&self, url: &str) -> ProbeResult {
+    pub fn ping_gap(&self) -> Duration {
+        self.ping_gap
+    }
+
+    /// HEAD (GET when HEAD is refused) of a plain URL: the sandbox's question.
+    pub async fn probe(&self, url: &url::Url) -> ProbeResult {
         let checked_at = now_utc();
         let started = Instant::now();
-        let mut outcome = self.request(Method::HEAD, url).await;
-        if let Ok(status) = outcome
-            && (status == StatusCode::METHOD_NOT_ALLOWED || status == StatusCode::NOT_IMPLEMENTED)
-        {
-            tracing::debug!(url, %status, "HEAD refused; asking again with GET");
-            outcome = self.request(Method::GET, url).await;
-        }
-        let response_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
-        match outcome {
-            Ok(status) => ProbeResult { checked_at, status_code: Some(status.as_u16()), error: None, response_ms },
+        let outcome = self.http.check(url, None).await;
+        http_result(checked_at, started, outcome)
+    }
+
+    /// Checks `site` as its URL says; ping sites use `pinger` (opened for the round).
+    pub async fn check(&self, site: &Site, pinger: Option<&Pinger>) -> ProbeResult {
+        let checked_at = now_utc();
+        let started = Instant::now();
+        let url = match SiteUrl::parse(&site.url) {
+            Ok(url) => url,
             Err(error) => {
-                let kind = classify(&error);
-                tracing::debug!(url, kind = kind.as_str(), error = %error_chain(&error), "check failed");
-                ProbeResult { checked_at, status_code: None, error: Some(kind), response_ms }
+                tracing::warn!(site = %site.slug, %error, "the stored URL no longer parses");
+                return ProbeResult::failed(checked_at, ErrorKind::Other);
+            }
+        };
+        match url.target() {
+            Target::Http(url) => {
+                let rule = site.keyword.as_deref().map(|text| KeywordRule { text, absent: site.keyword_absent });
+                http_result(checked_at, started, self.http.check(url, rule).await)
+            }
+            Target::Tcp { host, port } => {
+                let outcome = tcp::connect(host, *port, self.timeout, self.source_address).await;
+                let mut result = ProbeResult::failed(checked_at, ErrorKind::Other);
+                result.response_ms = elapsed_ms(started);
+                (result.error, result.up) = match outcome {
+                    Ok(()) => (None, true),
+                    Err(kind) => (Some(kind), false),
+                };
+                result
+            }
+            Target::Ping { host } => {
+                let probes = site.probes.and_then(|p| u32::try_from(p).ok()).filter(|p| *p > 0);
+                self.ping(checked_at, host, probes.unwrap_or(self.ping_probes), pinger).await
             }
         }
     }
 
-    async fn request(&self, method: Method, url: &str) -> Result<StatusCode, reqwest::Error> {
-        let response = self.client.request(method, url).send().await?;
-        Ok(response.status())
-    }
-}
-
-/// Sorts a failed request into the kinds people understand: timeout, dns, tls, connect, other.
-pub fn classify(error: &reqwest::Error) -> ErrorKind {
-    if error.is_timeout() {
-        return ErrorKind::Timeout;
-    }
-    let mut source: Option<&(dyn StdError + 'static)> = Some(error);
-    while let Some(e) = source {
-        if e.downcast_ref::<DnsFailure>().is_some() {
-            return ErrorKind::Dns;
-        }
-        if e.downcast_ref::<rustls::Error>().is_some() {
-            return ErrorKind::Tls;
-        }
-        if let Some(io_error) = e.downcast_ref::<io::Error>() {
-            if let Some(kind) = wrapped_kind(io_error) {
-                return kind;
+    async fn ping(
+        &self,
+        checked_at: NaiveDateTime,
+        host: &TargetHost,
+        probes: u32,
+        pinger: Option<&Pinger>,
+    ) -> ProbeResult {
+        let Some(pinger) = pinger else { return ProbeResult::failed(checked_at, ErrorKind::Other) };
+        let addr = match host {
+            TargetHost::Ip(ip) => *ip,
+            TargetHost::Name(name) => match client::resolve(name, self.source_address).await {
+                Ok(ips) => ips[0],
+                Err(ResolveError::Dns(_)) => return ProbeResult::failed(checked_at, ErrorKind::Dns),
+                Err(ResolveError::WrongFamily(_)) => return ProbeResult::failed(checked_at, ErrorKind::Connect),
+            },
+        };
+        match pinger.ping(addr, probes, self.ping_gap, self.timeout).await {
+            Ok(stats) => {
+                let up = stats.is_up(self.ping_down_loss_percent);
+                let error = match (up, stats.received) {
+                    (true, _) => None,
+                    (false, 0) => Some(ErrorKind::Unreachable),
+                    // Some replies, but more loss than `check.ping_down_loss_percent` allows.
+                    (false, _) => Some(ErrorKind::Other),
+                };
+                ProbeResult {
+                    checked_at,
+                    status_code: None,
+                    error,
+                    response_ms: stats.response_ms(),
+                    up,
+                    ping: Some(stats),
+                    tls_expires_at: None,
+                }
             }
-            match io_error.kind() {
-                io::ErrorKind::TimedOut => return ErrorKind::Timeout,
-                io::ErrorKind::ConnectionRefused
-                | io::ErrorKind::ConnectionReset
-                | io::ErrorKind::ConnectionAborted
-                | io::ErrorKind::NotConnected
-                | io::ErrorKind::AddrNotAvailable
-                | io::ErrorKind::HostUnreachable
-                | io::ErrorKind::NetworkUnreachable => return ErrorKind::Connect,
-                _ => {}
+            Err(error) => {
+                tracing::debug!(%addr, %error, "ping failed");
+                let kind = match error {
+                    PingError::NotPermitted => ErrorKind::Other,
+                    PingError::NoSocket(..) | PingError::Send(..) => ErrorKind::Connect,
+                };
+                ProbeResult::failed(checked_at, kind)
             }
         }
-        source = e.source();
-    }
-    if error.is_connect() {
-        ErrorKind::Connect
-    } else if error.is_redirect() {
-        ErrorKind::Redirect
-    } else {
-        ErrorKind::Other
     }
 }
 
-/// TLS and DNS failures arrive wrapped in `io::Error`s, sometimes twice; `io::Error::source`
-/// skips the wrapped error itself, so look inside explicitly.
-fn wrapped_kind(io_error: &io::Error) -> Option<ErrorKind> {
-    let mut inner = io_error.get_ref();
-    while let Some(e) = inner {
-        if e.downcast_ref::<rustls::Error>().is_some() {
-            return Some(ErrorKind::Tls);
-        }
-        if e.downcast_ref::<DnsFailure>().is_some() {
-            return Some(ErrorKind::Dns);
-        }
-        inner = e.downcast_ref::<io::Error>().and_then(io::Error::get_ref);
-    }
-    None
+fn elapsed_ms(started: Instant) -> u32 {
+    u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX)
 }
 
-/// The error and its causes on one line, for logs.
-fn error_chain(error: &(dyn StdError + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(e) = source {
-        text.push_str(": ");
-        text.push_str(&e.to_string());
-        source = e.source();
+fn http_result(checked_at: NaiveDateTime, started: Instant, outcome: HttpOutcome) -> ProbeResult {
+    ProbeResult {
+        checked_at,
+        status_code: outcome.status_code,
+        error: outcome.error,
+        response_ms: elapsed_ms(started),
+        up: outcome.up,
+        ping: None,
+        tls_expires_at: outcome.tls_expires_at,
     }
-    text
 }

@@ -7,14 +7,16 @@ use std::time::Instant;
 
 use chrono::NaiveDateTime;
 
+use super::outage_sites::{alert_site, groups_of};
 use super::probe::ProbeResult;
 use super::reminders;
+use super::tls_watch::{CertificateState, certificate_state, expiry_alert};
 use crate::db::models::check_run::{CheckRun, RunCounts, RunState};
 use crate::db::models::outage::{Outage, OutageSite};
 use crate::db::models::rollup::HourlyRollup;
 use crate::db::models::site::Site;
 use crate::db::models::site_state::SiteState;
-use crate::db::models::site_view::SiteView;
+use crate::db::models::site_view::{SiteView, ViewPing};
 use crate::db::{Db, DbConnection, DbError, Id, write_transaction};
 use crate::domain::alert::{Alert, AlertOutage, AlertSite, Event};
 use crate::domain::outage_rule::{Checked, Decision, DownMember, decide};
@@ -29,6 +31,12 @@ pub struct SiteCheck {
     pub site: Site,
     pub result: ProbeResult,
     pub up: bool,
+}
+
+impl SiteCheck {
+    pub fn new(site: Site, result: ProbeResult) -> SiteCheck {
+        SiteCheck { up: result.up, site, result }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,7 +84,9 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
             decide(settings.check.failures_before_outage, open.as_ref().map(|_| down_members.as_slice()), &input);
 
         let step = Instant::now();
-        let states = new_states(checks, &decision);
+        let certificates: Vec<CertificateState> =
+            checks.iter().map(|c| certificate_state(&c.site, &c.result, &settings.check.tls_expiry_days)).collect();
+        let states = new_states(checks, &decision, &certificates);
         Site::record_states(c, &states)?;
         tracing::debug!(ms = step.elapsed().as_millis(), "updated site states");
 
@@ -95,7 +105,12 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
         counts.outages_resolved = i32::from(changes.resolved);
         counts.sites_down = counts.sites_checked - counts.sites_up;
 
-        let alerts = alerts_for(c, &changes)?;
+        let mut alerts = alerts_for(c, &changes)?;
+        for (check, certificate) in checks.iter().zip(&certificates) {
+            if let (Some(due), Some(expires_at)) = (certificate.alert, certificate.tls_expires_at) {
+                alerts.push(expiry_alert(&check.site, expires_at, due));
+            }
+        }
         for alert in &alerts {
             outbox::queue(c, settings, alert)?;
         }
@@ -129,14 +144,16 @@ fn view_of(check: &SiteCheck) -> SiteView {
         error: check.result.error.map(|kind| kind.as_str().to_owned()),
         response_ms: check.result.response_ms.min(i32::MAX as u32) as i32,
         up: check.up,
+        ping: ViewPing::of(check.result.ping.as_ref()),
     }
 }
 
-fn new_states(checks: &[SiteCheck], decision: &Decision<Id>) -> Vec<SiteState> {
+fn new_states(checks: &[SiteCheck], decision: &Decision<Id>, certificates: &[CertificateState]) -> Vec<SiteState> {
     let failures: HashMap<Id, u32> = decision.failures.iter().copied().collect();
     checks
         .iter()
-        .map(|check| {
+        .zip(certificates)
+        .map(|(check, certificate)| {
             let at = check.result.checked_at;
             let view = view_of(check);
             let failing_since = match (check.up, check.site.failing_since) {
@@ -154,6 +171,9 @@ fn new_states(checks: &[SiteCheck], decision: &Decision<Id>) -> Vec<SiteState> {
                 consecutive_failures: failures.get(&check.site.id).copied().unwrap_or(0).min(i32::MAX as u32) as i32,
                 failing_since,
                 last_failure_at: if check.up { check.site.last_failure_at } else { Some(at) },
+                tls_expires_at: certificate.tls_expires_at,
+                tls_alerted_days: certificate.tls_alerted_days.clone(),
+                ping: view.ping,
             }
         })
         .collect()
@@ -233,27 +253,6 @@ fn apply_decision(
         tracing::info!(outage = %current.id, "outage resolved");
     }
     Ok(Changes { outage, opened: decision.opens_outage, resolved: decision.resolves_outage, joined, recovered })
-}
-
-/// The groups of the sites of `rows` (for their recipients), by site.
-pub(super) fn groups_of(c: &mut DbConnection, rows: &[OutageSite]) -> Result<HashMap<Id, Id>, DbError> {
-    let site_ids: Vec<Id> = rows.iter().filter_map(|r| r.site_id).collect();
-    Ok(Site::with_ids(c, &site_ids)?.into_iter().map(|s| (s.id, s.group_id)).collect())
-}
-
-/// A site's part in an outage, as an alert shows it.
-pub(super) fn alert_site(row: &OutageSite, groups: &HashMap<Id, Id>) -> AlertSite {
-    AlertSite {
-        site_id: row.site_id.map(|id| id.to_string()),
-        group_id: row.site_id.and_then(|id| groups.get(&id)).map(ToString::to_string),
-        name: row.site_name.clone(),
-        slug: row.site_slug.clone(),
-        url: row.site_url.clone(),
-        status_code: row.down_status_code,
-        error: row.down_error.clone(),
-        down_at: Some(row.down_at),
-        up_at: row.up_at,
-    }
 }
 
 fn alerts_for(c: &mut DbConnection, changes: &Changes) -> Result<Vec<Alert>, DbError> {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
-use super::record::{alert_site, groups_of};
+use super::outage_sites::{alert_site, groups_of};
 use crate::db::models::outage::{Outage, OutageSite};
 use crate::db::{Db, DbConnection, DbError, write_transaction};
 use crate::domain::alert::{Alert, AlertDetail, AlertOutage, Event};

@@ -3,9 +3,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures_util::future::join;
 use futures_util::stream::{self, StreamExt};
 
 use super::client::ClientError;
+use super::ping::{NOT_PERMITTED_HELP, Pinger};
 use super::probe::Prober;
 use super::record::{self, SiteCheck};
 use super::reminders;
@@ -15,6 +17,7 @@ use crate::db::models::site::Site;
 use crate::db::run_lock::RunLock;
 use crate::db::{Db, DbError, Id};
 use crate::domain::schedule::{is_due, probe_priority};
+use crate::domain::target::CheckKind;
 use crate::domain::time::now_utc;
 use crate::history::retention::after_round;
 use crate::notify::{DeliveryReport, deliver_pending};
@@ -38,6 +41,8 @@ pub struct RoundSummary {
     pub db_write: Duration,
     /// The delivery phase: alerts queued now or left by earlier rounds.
     pub delivery: DeliveryReport,
+    /// Problems of the checker's own to tell the operator (even with `--quiet`).
+    pub warnings: Vec<String>,
 }
 
 impl RoundSummary {
@@ -101,7 +106,7 @@ pub async fn run_round(db: Db, settings: Arc<Settings>, options: RoundOptions) -
     let Some(lock) = blocking(move || Ok(RunLock::try_acquire(&lock_db)?)).await? else {
         return Ok(RoundOutcome::Busy { holder: RunLock::describe(&db) });
     };
-    let prober = Prober::new(&settings.check)?;
+    let prober = Prober::new(&settings)?;
     let run = {
         let db = db.clone();
         blocking(move || start_run(&db)).await?
@@ -149,15 +154,37 @@ async fn run_locked(
     };
     let probing = Instant::now();
     let site_count = sites.len();
-    let checks: Vec<SiteCheck> = stream::iter(sites)
+    let (pings, others): (Vec<Site>, Vec<Site>) =
+        sites.into_iter().partition(|site| site.kind() == Some(CheckKind::Ping));
+    let mut warnings = Vec::new();
+    let pinger = (!pings.is_empty()).then(|| Pinger::open(prober.source_address()));
+    if pinger.as_ref().is_some_and(Pinger::not_permitted) {
+        // Said once, by `check`, from the summary's warnings.
+        tracing::debug!("no ICMP sockets");
+        warnings.push(NOT_PERMITTED_HELP.to_owned());
+    }
+    let others = stream::iter(others)
         .map(|site| async move {
-            let result = prober.probe(&site.url).await;
-            let up = prober.is_up(&result);
-            SiteCheck { site, result, up }
+            let result = prober.check(&site, None).await;
+            SiteCheck::new(site, result)
         })
         .buffer_unordered(settings.check.concurrency.max(1))
-        .collect()
-        .await;
+        .collect::<Vec<SiteCheck>>();
+    // Pings share the round's two ICMP sockets and hold no file descriptor each, so they all
+    // run at once, outside `concurrency`; their first requests are spread over one gap.
+    let ping_count = pings.len();
+    let gap = prober.ping_gap();
+    let pinger = pinger.as_ref();
+    let pings = stream::iter(pings.into_iter().enumerate())
+        .map(|(i, site)| async move {
+            tokio::time::sleep(gap.mul_f64(i as f64 / ping_count as f64)).await;
+            let result = prober.check(&site, pinger).await;
+            SiteCheck::new(site, result)
+        })
+        .buffer_unordered(ping_count.max(1))
+        .collect::<Vec<SiteCheck>>();
+    let (mut checks, ping_checks) = join(others, pings).await;
+    checks.extend(ping_checks);
 
     tracing::debug!(sites = site_count, ms = probing.elapsed().as_millis(), "probed");
     let write_started = Instant::now();
@@ -187,6 +214,7 @@ async fn run_locked(
         duration: started.elapsed(),
         db_write,
         delivery,
+        warnings,
     }))
 }
 

@@ -11,7 +11,7 @@ pub async fn check(prober: &Prober, urls: &[url::Url]) -> Result<(), Vec<String>
     if urls.is_empty() {
         return Ok(());
     }
-    let results = join_all(urls.iter().map(|url| prober.probe(url.as_str()))).await;
+    let results = join_all(urls.iter().map(|url| prober.probe(url))).await;
     if results.iter().any(|r| r.status_code.is_some()) {
         return Ok(());
     }

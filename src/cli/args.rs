@@ -150,17 +150,31 @@ pub enum GroupCommand {
     Remove { slug: String },
 }
 
+/// What a site is checked with beyond its URL: ping probes and the keyword rule.
+#[derive(Debug, Args, Default)]
+pub struct CheckFlags {
+    /// Echo requests per check of a ping:// site (default: [check] ping_probes, 4)
+    #[arg(long, value_name = "N")]
+    pub probes: Option<i64>,
+    /// Text an http(s) page must contain (the page is fetched with GET)
+    #[arg(long, value_name = "TEXT")]
+    pub keyword: Option<String>,
+    /// The page is up when the keyword is NOT found (an error message, say)
+    #[arg(long, requires = "keyword")]
+    pub keyword_absent: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SiteCommand {
-    /// Watch a new site; without --group it goes to the group `default`
-    #[command(after_help = "Examples:\n  sitewatch site add https://shop.example.com/\n  \
-                            sitewatch site add https://api.example.com/health --name API --group web --interval 300")]
+    /// Watch a new site (http, https, tcp or ping); without --group it goes to the group `default`
+    #[command(after_help = SITE_ADD_HELP)]
     Add {
+        /// What to check: https://example.com/, tcp://db.example.com:5432 or ping://10.0.0.1
         url: String,
         /// Display name; defaults to the URL's host
         #[arg(long)]
         name: Option<String>,
-        /// Slug of an existing group
+        /// Slug or name of an existing group
         #[arg(long)]
         group: Option<String>,
         /// Check at most this often, in seconds (default: every round)
@@ -169,20 +183,77 @@ pub enum SiteCommand {
         /// The site's short name in URLs and commands; made from the name when absent
         #[arg(long)]
         slug: Option<String>,
+        #[command(flatten)]
+        check: CheckFlags,
+    },
+    /// Change a site's name, URL, group, interval, probes or keyword (its slug stays)
+    #[command(after_help = "Examples:\n  sitewatch site change shop --name \"Web shop\" --group web\n  \
+                            sitewatch site change shop --keyword \"Add to cart\"\n  \
+                            sitewatch site change shop --no-keyword --every-round\n  \
+                            sitewatch site change router --probes 10")]
+    Change {
+        /// The site's slug, as `site list` shows it
+        slug: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        url: Option<String>,
+        /// Slug or name of an existing group
+        #[arg(long)]
+        group: Option<String>,
+        /// Check at most this often, in seconds
+        #[arg(long, value_name = "SECS", conflicts_with = "every_round")]
+        interval: Option<i64>,
+        /// Check the site on every round again
+        #[arg(long)]
+        every_round: bool,
+        /// Echo requests per check (ping:// sites)
+        #[arg(long, value_name = "N")]
+        probes: Option<i64>,
+        /// Text the page must contain (http(s) sites)
+        #[arg(long, value_name = "TEXT", conflicts_with = "no_keyword")]
+        keyword: Option<String>,
+        /// Stop looking for a keyword
+        #[arg(long)]
+        no_keyword: bool,
+        /// Whether the page is up when the keyword is absent (true) or present (false)
+        #[arg(long, value_name = "true|false")]
+        keyword_absent: Option<bool>,
     },
     /// List sites with their state
     #[command(after_help = "Examples:\n  sitewatch site list\n  sitewatch site list --json")]
     List(ListArgs),
     /// Stop checking a site (it keeps its history)
     #[command(after_help = "Example:\n  sitewatch site pause shop")]
-    Pause { slug: String },
+    Pause {
+        /// The site's slug, as `site list` shows it
+        slug: String,
+    },
     /// Check a paused site again
     #[command(after_help = "Example:\n  sitewatch site resume shop")]
-    Resume { slug: String },
+    Resume {
+        /// The site's slug, as `site list` shows it
+        slug: String,
+    },
     /// Stop watching a site and delete its check history
     #[command(after_help = "Example:\n  sitewatch site remove shop")]
-    Remove { slug: String },
+    Remove {
+        /// The site's slug, as `site list` shows it
+        slug: String,
+    },
 }
+
+const SITE_ADD_HELP: &str = concat!(
+    "The URL says how the site is checked:\n  ",
+    "http://… or https://…  a HEAD request (GET with --keyword); up on a status in [check] good_codes\n  ",
+    "tcp://HOST:PORT        a TCP connection within [check] timeout_secs\n  ",
+    "ping://HOST            ICMP echo requests (--probes of them); down when every one is lost\n\n",
+    "Examples:\n  sitewatch site add https://shop.example.com/\n  ",
+    "sitewatch site add https://api.example.com/health --name API --group web --interval 300\n  ",
+    "sitewatch site add https://shop.example.com/cart --keyword \"Add to cart\"\n  ",
+    "sitewatch site add tcp://db.example.com:5432 --name Database\n  ",
+    "sitewatch site add ping://192.0.2.10 --probes 10"
+);
 
 #[derive(Debug, Subcommand)]
 pub enum RecipientCommand {

@@ -7,7 +7,7 @@ use crate::db::Db;
 use crate::db::models::site::Site;
 use crate::json::SiteJson;
 use crate::manage::input::Input;
-use crate::manage::site::{self, NewSite, SiteFields};
+use crate::manage::site::{self, NewSite, SiteChange, SiteFields};
 
 /// How `site add` names its arguments in messages.
 const LABELS: &[(&str, &str)] = &[("url", "URL"), ("interval_secs", "--interval")];
@@ -16,7 +16,7 @@ pub(super) fn run(db: &Db, command: SiteCommand) -> Result<(), CliError> {
     let mut conn = db.conn()?;
     let refused = |e| CliError::refused(e, LABELS);
     match command {
-        SiteCommand::Add { url, name, group, interval, slug } => {
+        SiteCommand::Add { url, name, group, interval, slug, check } => {
             let fields = SiteFields {
                 url: Some(url),
                 name,
@@ -24,10 +24,40 @@ pub(super) fn run(db: &Db, command: SiteCommand) -> Result<(), CliError> {
                 interval_secs: Input::from_option(interval),
                 slug,
                 active: None,
+                probes: Input::from_option(check.probes),
+                keyword: check.keyword,
+                keyword_absent: Some(check.keyword_absent),
             };
             let new = NewSite::try_from(fields).map_err(refused)?;
             let (site, group) = site::add(&mut conn, &new).map_err(refused)?;
             println!("Watching {} as `{}` in group `{}`.", site.url, site.slug, group.slug);
+        }
+        SiteCommand::Change {
+            slug,
+            name,
+            url,
+            group,
+            interval,
+            every_round,
+            probes,
+            keyword,
+            no_keyword,
+            keyword_absent,
+        } => {
+            let fields = SiteFields {
+                url,
+                name,
+                group,
+                interval_secs: if every_round { Input::Null } else { Input::from_option(interval) },
+                slug: None,
+                active: None,
+                probes: Input::from_option(probes),
+                keyword: if no_keyword { Some(String::new()) } else { keyword },
+                keyword_absent,
+            };
+            let change = SiteChange::try_from(fields).map_err(refused)?;
+            let (site, group) = site::change(&mut conn, &slug, &change).map_err(refused)?;
+            println!("Changed `{}`: {} in group `{}`.", site.slug, site.url, group.slug);
         }
         SiteCommand::List(args) => {
             let sites = Site::all_with_groups(&mut conn)?;

@@ -30,6 +30,18 @@ diesel::table! {
         last_failure_at -> Nullable<Timestamp>,
         failing_since -> Nullable<Timestamp>,
         view_count -> BigInt,
+        probes -> Nullable<Integer>,
+        keyword -> Nullable<Text>,
+        keyword_absent -> Bool,
+        tls_expires_at -> Nullable<Timestamp>,
+        tls_alerted_days -> Text,
+        last_ping_transmitted -> Nullable<Integer>,
+        last_ping_received -> Nullable<Integer>,
+        last_ping_duplicates -> Nullable<Integer>,
+        last_ping_rtt_min_ms -> Nullable<Double>,
+        last_ping_rtt_avg_ms -> Nullable<Double>,
+        last_ping_rtt_max_ms -> Nullable<Double>,
+        last_ping_rtt_mdev_ms -> Nullable<Double>,
     }
 }
 
@@ -41,6 +53,13 @@ diesel::table! {
         error -> Nullable<Text>,
         response_ms -> Integer,
         up -> Bool,
+        ping_transmitted -> Nullable<Integer>,
+        ping_received -> Nullable<Integer>,
+        ping_duplicates -> Nullable<Integer>,
+        ping_rtt_min_ms -> Nullable<Double>,
+        ping_rtt_avg_ms -> Nullable<Double>,
+        ping_rtt_max_ms -> Nullable<Double>,
+        ping_rtt_mdev_ms -> Nullable<Double>,
     }
 }
 
@@ -56,6 +75,10 @@ diesel::table! {
         response_ms_max -> Nullable<Integer>,
         histogram -> Binary,
         outcomes -> Text,
+        ping_transmitted -> Integer,
+        ping_received -> Integer,
+        ping_jitter_checks -> Integer,
+        ping_mdev_us_sum -> BigInt,
     }
 }
 
@@ -71,6 +94,10 @@ diesel::table! {
         response_ms_max -> Nullable<Integer>,
         histogram -> Binary,
         outcomes -> Text,
+        ping_transmitted -> Integer,
+        ping_received -> Integer,
+        ping_jitter_checks -> Integer,
+        ping_mdev_us_sum -> BigInt,
     }
 }
 
@@ -86,6 +113,10 @@ diesel::table! {
         response_ms_max -> Nullable<Integer>,
         histogram -> Binary,
         outcomes -> Text,
+        ping_transmitted -> Integer,
+        ping_received -> Integer,
+        ping_jitter_checks -> Integer,
+        ping_mdev_us_sum -> BigInt,
     }
 }
 

@@ -1,5 +1,6 @@
 //! What an alert says: the event and the sites it concerns, frozen when the alert is queued so
 //! a later delivery tells what was true then (even if a site was renamed or removed since).
+//! Events that are not about an outage carry their own figures in `detail`.
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,8 @@ pub enum Event {
     SiteRecovered,
     /// The last site is back: the outage is over.
     OutageResolved,
+    /// A site's TLS certificate expires within one of `check.tls_expiry_days`.
+    TlsExpiring,
     /// `sitewatch notify test`.
     Test,
     /// The outage is still open after another `[alerts] remind_every_mins`.
@@ -23,11 +26,12 @@ pub enum Event {
 }
 
 impl Event {
-    pub const ALL: [Event; 6] = [
+    pub const ALL: [Event; 7] = [
         Event::OutageOpened,
         Event::SiteJoined,
         Event::SiteRecovered,
         Event::OutageResolved,
+        Event::TlsExpiring,
         Event::Test,
         Event::Reminder,
     ];
@@ -38,6 +42,7 @@ impl Event {
             Event::SiteJoined => "site_joined",
             Event::SiteRecovered => "site_recovered",
             Event::OutageResolved => "outage_resolved",
+            Event::TlsExpiring => "tls_expiring",
             Event::Test => "test",
             Event::Reminder => "reminder",
         }
@@ -94,6 +99,9 @@ pub enum AlertDetail {
     /// Reminder `number` of an open outage, sent when it had been open `open_secs` (a whole
     /// number of reminder intervals).
     Reminder { number: u32, open_secs: i64 },
+    /// The site's certificate expires at `expires_at` (UTC), `days_left` whole days from when
+    /// the alert was queued; `threshold_days` is the value of `check.tls_expiry_days` crossed.
+    Certificate { expires_at: NaiveDateTime, days_left: i64, threshold_days: u32 },
 }
 
 #[cfg(test)]

@@ -2,6 +2,9 @@
 
 use std::collections::BTreeMap;
 
+/// The key of checks that succeeded without an HTTP status (TCP, ping).
+pub const OK: &str = "ok";
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OutcomeCounts(BTreeMap<String, u64>);
 
@@ -10,12 +13,14 @@ pub struct OutcomeCounts(BTreeMap<String, u64>);
 pub struct OutcomeCountsError(String);
 
 impl OutcomeCounts {
-    /// Counts one check: its status code if it got one, else its error kind.
+    /// Counts one check: its error kind if it has one (a keyword failure keeps its status code
+    /// too, but the keyword is what failed), else its status code, else `ok` (a TCP or ping
+    /// check that succeeded has neither).
     pub fn record(&mut self, status_code: Option<i32>, error: Option<&str>) {
         let key = match (status_code, error) {
-            (Some(code), _) => code.to_string(),
-            (None, Some(kind)) => kind.to_owned(),
-            (None, None) => "other".to_owned(),
+            (_, Some(kind)) => kind.to_owned(),
+            (Some(code), None) => code.to_string(),
+            (None, None) => OK.to_owned(),
         };
         *self.0.entry(key).or_insert(0) += 1;
     }
@@ -87,5 +92,14 @@ mod tests {
         assert_eq!(c.encode(), "200=3,500=3,timeout=1");
         assert_eq!(c.get("500"), 3);
         assert!(c.add_encoded("200=x").is_err());
+    }
+
+    #[test]
+    fn keyword_failures_count_as_keyword_and_answers_without_status_as_ok() {
+        let mut counts = OutcomeCounts::default();
+        counts.record(Some(200), Some("keyword"));
+        counts.record(None, None);
+        counts.record(None, Some("unreachable"));
+        assert_eq!(counts.encode(), "keyword=1,ok=1,unreachable=1");
     }
 }

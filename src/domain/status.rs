@@ -66,12 +66,24 @@ pub enum ErrorKind {
     Dns,
     Tls,
     Redirect,
+    /// The page answered but the keyword rule failed (text missing, or present when it must not be).
+    Keyword,
+    /// No echo reply to any ping.
+    Unreachable,
     Other,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 6] =
-        [ErrorKind::Timeout, ErrorKind::Connect, ErrorKind::Dns, ErrorKind::Tls, ErrorKind::Redirect, ErrorKind::Other];
+    pub const ALL: [ErrorKind; 8] = [
+        ErrorKind::Timeout,
+        ErrorKind::Connect,
+        ErrorKind::Dns,
+        ErrorKind::Tls,
+        ErrorKind::Redirect,
+        ErrorKind::Keyword,
+        ErrorKind::Unreachable,
+        ErrorKind::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -80,6 +92,8 @@ impl ErrorKind {
             ErrorKind::Dns => "dns",
             ErrorKind::Tls => "tls",
             ErrorKind::Redirect => "redirect",
+            ErrorKind::Keyword => "keyword",
+            ErrorKind::Unreachable => "unreachable",
             ErrorKind::Other => "other",
         }
     }
@@ -96,6 +110,8 @@ impl ErrorKind {
             ErrorKind::Dns => "has a host name that does not resolve",
             ErrorKind::Tls => "failed the TLS handshake or certificate check",
             ErrorKind::Redirect => "redirected badly",
+            ErrorKind::Keyword => "failed its keyword check",
+            ErrorKind::Unreachable => "did not answer any ping",
             ErrorKind::Other => "failed",
         }
     }

@@ -31,6 +31,18 @@ pub struct WindowStats {
     pub downtime: TimeDelta,
 }
 
+impl WindowStats {
+    /// Share of ping requests lost in the window, in percent; `None` without ping checks.
+    pub fn loss_percent(&self) -> Option<f64> {
+        self.figures.loss_percent()
+    }
+
+    /// Mean jitter (mdev) of the window's ping checks, in milliseconds; `None` without replies.
+    pub fn jitter_ms(&self) -> Option<f64> {
+        self.figures.jitter_ms()
+    }
+}
+
 /// Every window's figures for a site or a group, and its state now.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
@@ -172,6 +184,7 @@ impl FiguresSum {
         let (min, max) = (c.response_ms_min.map(|v| v.max(0) as u32), c.response_ms_max.map(|v| v.max(0) as u32));
         f.response_ms_min = f.response_ms_min.into_iter().chain(min).min();
         f.response_ms_max = f.response_ms_max.into_iter().chain(max).max();
+        f.ping.merge(&c.ping());
         if let Err(error) = f.outcomes.add_encoded(c.outcomes) {
             tracing::warn!(site = %row.site_id(), start = %row.start(), %error, "skipped unreadable outcome counts");
         }

@@ -8,7 +8,9 @@ use super::input::Input;
 use crate::db::models::group::{DEFAULT_GROUP_SLUG, Group};
 use crate::db::models::site::{NewSiteRow, Site, SiteChangeRow};
 use crate::db::{DbConnection, Id, write_transaction};
+use crate::domain::check_options::{CheckOptions, CheckOptionsError};
 use crate::domain::interval::parse_interval_secs;
+use crate::domain::keyword::Keyword;
 use crate::domain::name::Name;
 use crate::domain::site_url::SiteUrl;
 use crate::domain::slug::Slug;
@@ -25,6 +27,12 @@ pub struct SiteFields {
     pub interval_secs: Input<i64>,
     pub slug: Option<String>,
     pub active: Option<bool>,
+    /// Echo requests per ping check (ping sites only).
+    pub probes: Input<i64>,
+    /// Text the page must hold (http(s) sites only); `Some("")` clears it on a change.
+    pub keyword: Option<String>,
+    /// Up when the keyword is absent rather than present.
+    pub keyword_absent: Option<bool>,
 }
 
 /// A site to add.
@@ -39,11 +47,13 @@ pub struct NewSite {
     pub interval_secs: Option<u32>,
     /// Made from the name when absent.
     pub slug: Option<Slug>,
+    /// Ping probes and the keyword rule, checked against the URL's kind.
+    pub check: CheckOptions,
 }
 
 impl NewSite {
     pub fn at(url: SiteUrl) -> NewSite {
-        NewSite { url, name: None, group: None, interval_secs: None, slug: None }
+        NewSite { url, name: None, group: None, interval_secs: None, slug: None, check: CheckOptions::default() }
     }
 
     /// The name to store: the one given, or the URL's host.
@@ -64,6 +74,11 @@ pub struct SiteChange {
     /// `Some(None)` checks the site every round again.
     pub interval_secs: Option<Option<u32>>,
     pub active: Option<bool>,
+    /// `Some(None)`: back to `check.ping_probes`.
+    pub probes: Option<Option<i64>>,
+    /// `Some(None)`: no keyword any more.
+    pub keyword: Option<Option<String>>,
+    pub keyword_absent: Option<bool>,
 }
 
 fn interval(errors: &mut FieldErrors, input: Input<i64>) -> Option<Option<Option<u32>>> {
@@ -73,6 +88,26 @@ fn interval(errors: &mut FieldErrors, input: Input<i64>) -> Option<Option<Option
         Input::Value(n) => errors.check("interval_secs", parse_interval_secs(n)).map(|s| Some(Some(s))),
         Input::Unreadable(message) => {
             errors.add("interval_secs", message);
+            None
+        }
+    }
+}
+
+/// A check option refused for the site's kind, as an error on its own field.
+fn check_option_error(errors: &mut FieldErrors, error: CheckOptionsError) {
+    let field = error.field();
+    let message = error.to_string();
+    errors.add(field, message.strip_prefix(&format!("{field}: ")).unwrap_or(&message).to_owned());
+}
+
+/// The probes given as a number, or the error noted against `probes`.
+fn probes(errors: &mut FieldErrors, input: Input<i64>) -> Option<Option<Option<i64>>> {
+    match input {
+        Input::Absent => Some(None),
+        Input::Null => Some(Some(None)),
+        Input::Value(n) => Some(Some(Some(n))),
+        Input::Unreadable(message) => {
+            errors.add("probes", message);
             None
         }
     }
@@ -102,6 +137,16 @@ impl TryFrom<SiteFields> for NewSite {
         if fields.active == Some(false) {
             errors.add("active", "a new site is always active; pause it once added");
         }
+        let probes = probes(&mut errors, fields.probes);
+        let keyword = fields.keyword.as_deref().filter(|k| !k.is_empty());
+        let check = match (&url, &probes) {
+            (Some(url), Some(probes)) => {
+                let parsed =
+                    CheckOptions::parse(url.kind(), probes.flatten(), keyword, fields.keyword_absent.unwrap_or(false));
+                parsed.map_err(|e| check_option_error(&mut errors, e)).ok()
+            }
+            _ => None,
+        };
         errors.or_value(|| {
             Some(NewSite {
                 url: url?,
@@ -109,6 +154,7 @@ impl TryFrom<SiteFields> for NewSite {
                 group: fields.group.filter(|g| !g.trim().is_empty()),
                 interval_secs: interval_secs?.flatten(),
                 slug: slug?,
+                check: check?,
             })
         })
     }
@@ -131,6 +177,8 @@ impl TryFrom<SiteFields> for SiteChange {
         if fields.slug.is_some() {
             errors.add("slug", "a site's slug cannot be changed; add the site again under another slug");
         }
+        let probes = probes(&mut errors, fields.probes);
+        let keyword = fields.keyword.map(|k| Some(k).filter(|k| !k.is_empty()));
         errors.or_value(|| {
             Some(SiteChange {
                 url: url?,
@@ -138,6 +186,9 @@ impl TryFrom<SiteFields> for SiteChange {
                 group: fields.group,
                 interval_secs: interval_secs?,
                 active: fields.active,
+                probes: probes?,
+                keyword,
+                keyword_absent: fields.keyword_absent,
             })
         })
     }
@@ -183,10 +234,40 @@ pub fn change(conn: &mut DbConnection, slug: &str, change: &SiteChange) -> Resul
             interval_secs: change.interval_secs.map(|i| i.map(|s| s as i32)),
             active: change.active,
         };
+        let check = changed_options(&site, change)?;
         let site = Site::update(c, site.id, &row)?;
+        if let Some(check) = check {
+            Site::set_check_options(c, site.id, &check)?;
+        }
+        let site = Site::find(c, site.id)?.expect("the site was just changed");
         let group = Group::find(c, site.group_id)?.expect("a site's group exists (foreign key)");
         Ok((site, group))
     })
+}
+
+/// The site's check options after `change`, checked against its (possibly new) kind; `None`
+/// when the change touches neither them nor the URL.
+fn changed_options(site: &Site, change: &SiteChange) -> Result<Option<CheckOptions>, ManageError> {
+    let touched = change.probes.is_some() || change.keyword.is_some() || change.keyword_absent.is_some();
+    if !touched && change.url.is_none() {
+        return Ok(None);
+    }
+    let current = site.check_options();
+    let kind = match &change.url {
+        Some(url) => url.kind(),
+        None => SiteUrl::parse(&site.url).map(|u| u.kind()).map_err(|e| ManageError::invalid("url", e.to_string()))?,
+    };
+    let probes = change.probes.unwrap_or(current.probes.map(|p| i64::from(p.get())));
+    let keyword = match &change.keyword {
+        Some(keyword) => keyword.clone(),
+        None => current.keyword.as_ref().map(|k| k.as_str().to_owned()),
+    };
+    let absent = change.keyword_absent.unwrap_or(current.keyword_absent && keyword.is_some());
+    let mut errors = FieldErrors::default();
+    let parsed = CheckOptions::parse(kind, probes, keyword.as_deref(), absent)
+        .map_err(|e| check_option_error(&mut errors, e))
+        .ok();
+    errors.or_value(|| parsed).map(Some)
 }
 
 /// Pauses (`false`) or resumes (`true`) checks of a site.
@@ -221,6 +302,9 @@ pub(crate) fn new_row<'a>(id: Id, group_id: Id, name: &'a Name, slug: &'a Slug, 
         active: true,
         interval_secs: new.interval_secs.map(|s| s as i32),
         created_at: now_utc(),
+        probes: new.check.probes.map(|p| p.get() as i32),
+        keyword: new.check.keyword.as_ref().map(Keyword::as_str),
+        keyword_absent: new.check.keyword_absent,
     }
 }
 

@@ -49,6 +49,24 @@ impl MessageContext {
     pub fn dashboard_link(&self) -> String {
         self.public_url.to_string()
     }
+
+    /// The page of the site an alert is about (for alerts without an outage).
+    pub fn site_link(&self, alert: &Alert) -> Option<String> {
+        let site = alert.sites.first()?;
+        let mut base = self.public_url.clone();
+        if !base.path().ends_with('/') {
+            base.set_path(&format!("{}/", base.path()));
+        }
+        base.join(&format!("sites/{}", site.slug)).ok().map(String::from)
+    }
+
+    /// Where an alert points: its outage, or else the site it is about.
+    pub fn link(&self, alert: &Alert) -> Option<String> {
+        self.outage_link(alert).or_else(|| match alert.event {
+            Event::TlsExpiring => self.site_link(alert),
+            _ => None,
+        })
+    }
 }
 
 /// "api", "api and shop", "api, shop and db", or with `max` names "api, shop and 12 more".
@@ -88,6 +106,12 @@ pub fn headline(alert: &Alert, max: usize) -> String {
             Some(seconds) => format!("All sites are back up; the outage lasted {}", readable_time(seconds)),
             None => "All sites are back up".to_owned(),
         },
+        Event::TlsExpiring => match certificate(alert) {
+            Some((_, days_left)) => {
+                format!("The TLS certificate of {} expires {}", names(sites, max), in_days(days_left))
+            }
+            None => format!("The TLS certificate of {} expires soon", names(sites, max)),
+        },
         Event::Test => "Test alert: sitewatch alerts reach you through this channel".to_owned(),
         Event::Reminder => {
             format!("Still down after {}: {}", readable_time(open_for(alert).unwrap_or(0)), listed(sites, max))
@@ -114,6 +138,35 @@ pub fn open_for(alert: &Alert) -> Option<i64> {
     }
 }
 
+/// "today", "tomorrow", "in 6 days".
+pub fn in_days(days: i64) -> String {
+    match days {
+        ..=0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        n => format!("in {n} days"),
+    }
+}
+
+/// An alert's certificate expiry and days left, if it is about a certificate.
+pub fn certificate(alert: &Alert) -> Option<(NaiveDateTime, i64)> {
+    match alert.detail.as_ref()? {
+        AlertDetail::Certificate { expires_at, days_left, .. } => Some((*expires_at, *days_left)),
+        _ => None,
+    }
+}
+
+/// The certificate's expiry as a phrase: "its TLS certificate expires on 2026-12-07 10:30 CET
+/// (6 days left)"; `None` for alerts without one.
+pub fn certificate_expiry(alert: &Alert, context: &MessageContext) -> Option<String> {
+    let (expires_at, days_left) = certificate(alert)?;
+    Some(format!(
+        "its TLS certificate expires on {} ({} day{} left)",
+        context.local_time(expires_at),
+        days_left.max(0),
+        if days_left == 1 { "" } else { "s" }
+    ))
+}
+
 /// How long the outage lasted, once it is over.
 pub fn outage_duration(alert: &Alert) -> Option<i64> {
     let outage = alert.outage.as_ref()?;
@@ -125,6 +178,7 @@ pub fn symbol(event: Event) -> &'static str {
     match event {
         Event::OutageOpened | Event::SiteJoined | Event::Reminder => Status::Down.symbol(),
         Event::SiteRecovered | Event::OutageResolved => Status::Up.symbol(),
+        Event::TlsExpiring => "⚠",
         Event::Test => "ℹ",
     }
 }
@@ -132,6 +186,7 @@ pub fn symbol(event: Event) -> &'static str {
 /// What the failing check saw, as a phrase: "answered HTTP 503", "timed out".
 pub fn what_was_seen(site: &AlertSite) -> String {
     match (site.status_code, site.error.as_deref()) {
+        (Some(code), Some("keyword")) => format!("answered HTTP {code} but {}", ErrorKind::Keyword.describe()),
         (Some(code), _) => format!("answered HTTP {code}"),
         (None, Some(error)) => ErrorKind::parse(error).unwrap_or(ErrorKind::Other).describe().to_owned(),
         (None, None) => "failed its checks".to_owned(),
@@ -151,7 +206,8 @@ pub fn tweet(alert: &Alert, context: &MessageContext) -> String {
         }
         _ => String::new(),
     });
-    let link = context.outage_link(alert).map(|l| format!(" {l}")).unwrap_or_default();
+    let when = when.or_else(|| certificate(alert).map(|(at, _)| format!(" (on {})", context.local_time(at))));
+    let link = context.link(alert).map(|l| format!(" {l}")).unwrap_or_default();
     let most = alert.sites.len().max(alert.still_down.len()).max(1);
     for max in (1..=most).rev() {
         let text =
@@ -189,15 +245,18 @@ pub struct EmailView {
     pub resolved_at: Option<String>,
     pub duration: Option<String>,
     pub link: Option<String>,
+    /// The words of the link: "See the outage", "See the site".
+    pub link_label: &'static str,
     pub dashboard: String,
 }
 
 impl EmailView {
     pub fn new(alert: &Alert, context: &MessageContext) -> EmailView {
+        let expiry = certificate_expiry(alert, context);
         let line = |site: &AlertSite| SiteLine {
             name: site.name.clone(),
             url: site.url.clone(),
-            seen: what_was_seen(site),
+            seen: expiry.clone().unwrap_or_else(|| what_was_seen(site)),
             down_at: site.down_at.map(|t| context.local_time(t)),
             up_at: site.up_at.map(|t| context.local_time(t)),
             down_for: site.down_at.zip(site.up_at).map(|(down, up)| readable_time((up - down).num_seconds())),
@@ -210,7 +269,8 @@ impl EmailView {
             started_at: alert.outage.as_ref().map(|o| context.local_time(o.started_at)),
             resolved_at: alert.outage.as_ref().and_then(|o| o.resolved_at).map(|t| context.local_time(t)),
             duration: outage_duration(alert).map(readable_time),
-            link: context.outage_link(alert),
+            link: context.link(alert),
+            link_label: if alert.outage.is_some() { "See the outage" } else { "See the site" },
             dashboard: context.dashboard_link(),
         }
     }
@@ -226,9 +286,32 @@ pub struct WebhookBody {
     pub sites: Vec<WebhookSite>,
     pub still_down: Vec<WebhookSite>,
     pub created_at: String,
-    /// What only some kinds of alert carry (a reminder's number), as stored with the alert.
+    /// What only some kinds of alert carry (a reminder's number, a certificate's expiry).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<AlertDetail>,
+    pub detail: Option<WebhookDetail>,
+}
+
+/// `Alert::detail` with its times in RFC 3339.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WebhookDetail {
+    Reminder { number: u32, open_secs: i64 },
+    Certificate { expires_at: String, days_left: i64, threshold_days: u32 },
+}
+
+impl WebhookDetail {
+    fn new(detail: &AlertDetail) -> WebhookDetail {
+        match detail {
+            AlertDetail::Reminder { number, open_secs } => {
+                WebhookDetail::Reminder { number: *number, open_secs: *open_secs }
+            }
+            AlertDetail::Certificate { expires_at, days_left, threshold_days } => WebhookDetail::Certificate {
+                expires_at: rfc3339(*expires_at),
+                days_left: *days_left,
+                threshold_days: *threshold_days,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -261,7 +344,7 @@ impl WebhookBody {
             down_at: s.down_at.map(rfc3339),
             up_at: s.up_at.map(rfc3339),
         };
-        let link = context.outage_link(alert);
+        let link = context.link(alert);
         // A bare URL: Slack and Mattermost both turn it into a link.
         let text = match &link {
             Some(link) => format!("{} {} {link}", symbol(alert.event), headline(alert, 10)),
@@ -274,12 +357,12 @@ impl WebhookBody {
                 id: o.id.clone(),
                 started_at: rfc3339(o.started_at),
                 resolved_at: o.resolved_at.map(rfc3339),
-                url: link.clone(),
+                url: context.outage_link(alert),
             }),
             sites: alert.sites.iter().map(site).collect(),
             still_down: alert.still_down.iter().map(site).collect(),
             created_at: rfc3339(alert.created_at),
-            detail: alert.detail.clone(),
+            detail: alert.detail.as_ref().map(WebhookDetail::new),
         }
     }
 }

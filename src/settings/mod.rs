@@ -7,7 +7,7 @@ mod alerts;
 mod env;
 mod validate;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -60,6 +60,22 @@ pub struct CheckSettings {
     pub failures_before_outage: u32,
     pub concurrency: usize,
     pub user_agent: String,
+    /// Echo requests per ping check, unless a site sets its own `probes`.
+    pub ping_probes: u32,
+    /// Time between one ping check's echo requests.
+    pub ping_gap_ms: u64,
+    /// A ping site is down when at least this share of its requests went unanswered.
+    pub ping_down_loss_percent: u32,
+    /// How much of a page a keyword check reads at most.
+    pub keyword_max_bytes: u64,
+    /// Days before a certificate expires at which one `tls_expiring` alert goes out for each.
+    pub tls_expiry_days: Vec<u32>,
+    /// PEM file of certificates to trust besides the system's (a private CA); relative to the
+    /// settings file.
+    pub tls_ca_file: String,
+    /// The local address every probe leaves from (HTTP, TCP and ping).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_address: Option<IpAddr>,
 }
 
 /// How long history is kept. Raw views are purged at the end of the first round of each UTC
@@ -185,6 +201,13 @@ impl Default for CheckSettings {
             failures_before_outage: 3,
             concurrency: 200,
             user_agent: "sitewatch".into(),
+            ping_probes: 4,
+            ping_gap_ms: 200,
+            ping_down_loss_percent: 100,
+            keyword_max_bytes: 1024 * 1024,
+            tls_expiry_days: vec![21, 14, 7],
+            tls_ca_file: String::new(),
+            source_address: None,
         }
     }
 }
@@ -281,6 +304,11 @@ impl Settings {
             },
             Source::Defaults => PathBuf::from("."),
         }
+    }
+
+    /// Where `check.tls_ca_file` is, resolved beside the settings file; `None` when unset.
+    pub fn tls_ca_path(&self) -> Option<PathBuf> {
+        (!self.check.tls_ca_file.is_empty()).then(|| self.base_dir().join(&self.check.tls_ca_file))
     }
 
     /// The parsed database location (validated when the settings were loaded).

@@ -143,6 +143,8 @@ fn enabled_channels_need_their_credentials() {
     assert!(disabled.is_ok(), "a disabled channel needs nothing");
 }
 
+/// Keys that only the settings file sets for now: `env::KEYS` lists each variable by hand, and
+/// these came after it.
 #[test]
 fn every_settings_key_can_be_overridden_from_the_environment() {
     let defaults = toml::Value::try_from(Settings::default()).unwrap();
@@ -191,4 +193,51 @@ fn retention_limits_default_and_must_grow_from_raw_to_daily() {
     assert!(error.contains("key `retention.daily_days`"), "{error}");
     let error = error_of("", &[("SITEWATCH_RETENTION_RAW_DAYS", "0")]);
     assert!(error.contains("retention.raw_days"), "{error}");
+}
+
+#[test]
+fn check_kind_settings_default_and_name_their_key_when_wrong() {
+    let s = Settings::from_parts(None, &[]).unwrap();
+    assert_eq!((s.check.ping_probes, s.check.ping_gap_ms, s.check.ping_down_loss_percent), (4, 200, 100));
+    assert_eq!(s.check.keyword_max_bytes, 1_048_576);
+    assert_eq!(s.check.tls_expiry_days, vec![21, 14, 7]);
+    assert_eq!((s.check.tls_ca_file.as_str(), s.check.source_address), ("", None));
+    assert_eq!(s.tls_ca_path(), None);
+    let s = load(
+        "[check]\nping_probes = 10\nping_gap_ms = 50\nsource_address = \"127.0.0.1\"\ntls_expiry_days = []\n",
+        &[],
+    )
+    .unwrap();
+    assert_eq!((s.check.ping_probes, s.check.ping_gap_ms), (10, 50));
+    assert_eq!(s.check.source_address, Some("127.0.0.1".parse().unwrap()));
+    assert!(s.check.tls_expiry_days.is_empty(), "no thresholds turns the alerts off");
+    for (text, key) in [
+        ("ping_probes = 0", "check.ping_probes"),
+        ("ping_probes = 101", "check.ping_probes"),
+        ("ping_gap_ms = 0", "check.ping_gap_ms"),
+        ("ping_down_loss_percent = 0", "check.ping_down_loss_percent"),
+        ("ping_down_loss_percent = 101", "check.ping_down_loss_percent"),
+        ("keyword_max_bytes = 0", "check.keyword_max_bytes"),
+        ("tls_expiry_days = [21, 99999]", "check.tls_expiry_days"),
+        ("tls_expiry_days = [-1]", "check.tls_expiry_days"),
+        ("source_address = \"somewhere\"", "check.source_address"),
+        ("source_address = \"0.0.0.0\"", "check.source_address"),
+        ("tls_ca_file = \"missing.pem\"", "check.tls_ca_file"),
+    ] {
+        let err = error_of(&format!("[check]\n{text}\n"), &[]);
+        assert!(err.contains(key), "{text}: {err}");
+    }
+}
+
+#[test]
+fn the_check_ca_file_is_found_beside_the_settings_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sitewatch.toml");
+    let text = "[check]\ntls_ca_file = \"private-ca.pem\"\n";
+    std::fs::write(dir.path().join("private-ca.pem"), "no certificate here").unwrap();
+    let err = Settings::from_parts(Some((&config, text)), &[]).unwrap_err().to_string();
+    assert!(err.contains("check.tls_ca_file") && err.contains("no PEM certificate"), "{err}");
+    std::fs::write(dir.path().join("private-ca.pem"), "-----BEGIN CERTIFICATE-----\n").unwrap();
+    let s = Settings::from_parts(Some((&config, text)), &[]).unwrap();
+    assert_eq!(s.tls_ca_path(), Some(dir.path().join("private-ca.pem")));
 }

@@ -3,6 +3,10 @@
 use super::{Settings, SmtpTls};
 use crate::domain::database_url::DatabaseUrl;
 use crate::domain::email::EmailAddress;
+use crate::domain::ping::MAX_PING_PROBES;
+
+/// The most a keyword check may read of a page: 100 MiB.
+const MAX_KEYWORD_BYTES: u64 = 100 * 1024 * 1024;
 
 pub(super) fn check(s: &Settings) -> Result<(), String> {
     DatabaseUrl::parse(&s.database_url, &s.base_dir()).map_err(|e| format!("key `database_url`: {e}"))?;
@@ -23,6 +27,24 @@ pub(super) fn check(s: &Settings) -> Result<(), String> {
     positive("check.concurrency", c.concurrency as u64, 100_000)?;
     if c.user_agent.trim().is_empty() {
         return Err("key `check.user_agent`: cannot be empty".into());
+    }
+    positive("check.ping_probes", u64::from(c.ping_probes), u64::from(MAX_PING_PROBES))?;
+    positive("check.ping_gap_ms", c.ping_gap_ms, 60_000)?;
+    positive("check.ping_down_loss_percent", u64::from(c.ping_down_loss_percent), 100)?;
+    positive("check.keyword_max_bytes", c.keyword_max_bytes, MAX_KEYWORD_BYTES)?;
+    if let Some(days) = c.tls_expiry_days.iter().find(|d| **d > 3650) {
+        return Err(format!("key `check.tls_expiry_days`: {days} is more than ten years; use days, e.g. [21, 14, 7]"));
+    }
+    if let Some(path) = s.tls_ca_path() {
+        pem_certificates("check.tls_ca_file", &path)?;
+    }
+    if let Some(address) = c.source_address
+        && (address.is_unspecified() || address.is_multicast())
+    {
+        return Err(format!(
+            "key `check.source_address`: {address} is not an address of this machine to send from; \
+             leave the key out to let the system choose"
+        ));
     }
 
     let r = &s.retention;
@@ -69,12 +91,7 @@ pub(super) fn check(s: &Settings) -> Result<(), String> {
             if e.tls == SmtpTls::None {
                 return Err("key `email.ca_file`: only used with tls = \"starttls\" or \"tls\"".into());
             }
-            let path = s.base_dir().join(&e.ca_file);
-            let pem = std::fs::read_to_string(&path)
-                .map_err(|err| format!("key `email.ca_file`: cannot read {}: {err}", path.display()))?;
-            if !pem.contains("-----BEGIN CERTIFICATE-----") {
-                return Err(format!("key `email.ca_file`: {} holds no PEM certificate", path.display()));
-            }
+            pem_certificates("email.ca_file", &s.base_dir().join(&e.ca_file))?;
         }
     }
 
@@ -100,6 +117,16 @@ pub(super) fn check(s: &Settings) -> Result<(), String> {
         http_url(&format!("webhooks[{i}].url"), &hook.url)?;
     }
     super::alerts::check(s)
+}
+
+/// A readable file holding at least one PEM certificate.
+fn pem_certificates(key: &str, path: &std::path::Path) -> Result<(), String> {
+    let pem =
+        std::fs::read_to_string(path).map_err(|err| format!("key `{key}`: cannot read {}: {err}", path.display()))?;
+    if !pem.contains("-----BEGIN CERTIFICATE-----") {
+        return Err(format!("key `{key}`: {} holds no PEM certificate", path.display()));
+    }
+    Ok(())
 }
 
 fn http_url(key: &str, url: &url::Url) -> Result<(), String> {

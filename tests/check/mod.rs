@@ -1,16 +1,22 @@
-//! The `check` binary: probes against real servers on 127.0.0.1, the outage rule over several
-//! real rounds, and the round's safety under cron (lock, sandbox, a kill mid-round).
+//! The `check` binary: probes of every kind (HTTP, keyword, TCP, ping, certificates) against
+//! real peers on loopback, the outage rule over several real rounds, and the round's safety
+//! under cron (lock, sandbox, a kill mid-round).
 
+mod certificates;
+mod keyword;
 mod outages;
+mod ping;
 mod probes;
 mod safety;
 mod selection;
+mod tcp;
 
 use diesel::prelude::*;
 use sitewatch::db::models::outage::{Outage, OutageSite};
 use sitewatch::db::models::site::Site;
 use sitewatch::db::models::site_view::SiteView;
 use sitewatch::db::schema::notifications;
+use sitewatch::domain::check_options::CheckOptions;
 
 use crate::harness::TestDb;
 
@@ -49,4 +55,13 @@ pub fn notification_events(db: &TestDb) -> Vec<String> {
     let handle = db.open();
     let mut conn = handle.conn().unwrap();
     notifications::table.order(notifications::created_at.asc()).select(notifications::event).load(&mut *conn).unwrap()
+}
+
+/// Sets a site's probes and keyword rule, as the doors will.
+pub fn set_options(db: &TestDb, slug: &str, options: &CheckOptions) {
+    let handle = db.open();
+    let mut conn = handle.conn().unwrap();
+    let site = Site::by_slug(&mut conn, slug).unwrap();
+    CheckOptions::fit(options, site.kind().unwrap()).unwrap();
+    Site::set_check_options(&mut conn, site.id, options).unwrap();
 }

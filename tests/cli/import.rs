@@ -26,14 +26,14 @@ both_backends! {
         ]);
     }
 
-    fn the_targets_yaml_imports_bare_hosts_as_https_into_a_group(db) {
+    fn the_targets_yaml_imports_bare_hosts_as_ping_targets_into_a_group(db) {
         sw(db, &["group", "add", "Network"]).ok();
         let file = db.write_file("variety.yaml", "global_settings:\n  probes: 4\n  interval: 1\n  port: 8989\n\ntargets:\n  - 8.8.8.8\n  - example.com\n  - another.target.io\n");
         sw(db, &["import", file.to_str().unwrap(), "--group", "network"]).ok();
         let sites = sw(db, &["site", "list", "--json"]).run().json();
         let mut urls: Vec<&str> = sites.as_array().unwrap().iter().map(|s| s["url"].as_str().unwrap()).collect();
         urls.sort_unstable();
-        assert_eq!(urls, ["https://8.8.8.8/", "https://another.target.io/", "https://example.com/"]);
+        assert_eq!(urls, ["ping://8.8.8.8", "ping://another.target.io", "ping://example.com"]);
         assert!(sites.as_array().unwrap().iter().all(|s| s["group"] == "network"));
     }
 

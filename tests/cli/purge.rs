@@ -1,6 +1,6 @@
 use chrono::{NaiveDateTime, TimeDelta};
 use sitewatch::db::models::site::Site;
-use sitewatch::db::models::site_view::SiteView;
+use sitewatch::db::models::site_view::{SiteView, ViewPing};
 use sitewatch::db::{Id, write_transaction};
 use sitewatch::domain::time::now_utc;
 
@@ -20,6 +20,7 @@ fn add_views(db: &TestDb, site_slug: &str, times: &[NaiveDateTime]) {
             error: None,
             response_ms: 12,
             up: true,
+            ping: ViewPing::NONE,
         })
         .collect();
     write_transaction(&mut conn, |c| SiteView::insert_all(c, &views)).unwrap();

@@ -66,7 +66,9 @@ both_backends! {
 
         for (args, expected) in [
             (vec!["site", "add", "shop.example.com"], "not a URL"),
-            (vec!["site", "add", "ftp://files.example.com/"], "only http and https"),
+            (vec!["site", "add", "ftp://files.example.com/"], "over http, https, tcp or ping"),
+            (vec!["site", "add", "tcp://db.example.com"], "no port"),
+            (vec!["site", "add", "ping://db.example.com:80"], "ping has no port"),
             (vec!["site", "add", "/relative"], "not a URL"),
             (vec!["site", "add", "https://x.example.com/", "--name", "  "], "empty"),
             (vec!["site", "add", "https://x.example.com/", "--group", "nope"], "no group `nope`"),

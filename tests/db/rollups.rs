@@ -1,7 +1,7 @@
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use sitewatch::db::models::rollup::{HourlyRollup, RollupRecord};
 use sitewatch::db::models::site::Site;
-use sitewatch::db::models::site_view::SiteView;
+use sitewatch::db::models::site_view::{SiteView, ViewPing};
 use sitewatch::db::write_transaction;
 use sitewatch::domain::rollup::Figures;
 
@@ -14,7 +14,15 @@ fn view(site: &Site, at: NaiveDateTime, i: u32) -> SiteView {
         1 => (false, Some(503), None),
         _ => (true, Some(200), None),
     };
-    SiteView { site_id: site.id, checked_at: at, status_code, error, response_ms: (i * 37 % 900) as i32, up }
+    SiteView {
+        site_id: site.id,
+        checked_at: at,
+        status_code,
+        error,
+        response_ms: (i * 37 % 900) as i32,
+        up,
+        ping: ViewPing::NONE,
+    }
 }
 
 both_backends! {

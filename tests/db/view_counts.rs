@@ -1,6 +1,6 @@
 use chrono::TimeDelta;
 use sitewatch::db::models::site::Site;
-use sitewatch::db::models::site_view::SiteView;
+use sitewatch::db::models::site_view::{SiteView, ViewPing};
 use sitewatch::db::write_transaction;
 use sitewatch::domain::time::now_utc;
 
@@ -34,6 +34,7 @@ both_backends! {
                 error: None,
                 response_ms: 5,
                 up: true,
+                ping: ViewPing::NONE,
             });
         }
         write_transaction(&mut conn, |c| SiteView::insert_all(c, &views)).unwrap();

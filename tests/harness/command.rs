@@ -8,6 +8,8 @@ use super::TestDb;
 
 pub struct SwCommand<'a> {
     program: &'static str,
+    /// A program (and its arguments) that runs the binary, e.g. to drop a capability.
+    launcher: Vec<String>,
     db: &'a TestDb,
     args: Vec<String>,
     stdin: Option<String>,
@@ -46,6 +48,7 @@ impl Outcome {
 pub fn sw<'a>(db: &'a TestDb, args: &[&str]) -> SwCommand<'a> {
     SwCommand {
         program: env!("CARGO_BIN_EXE_sitewatch"),
+        launcher: Vec::new(),
         db,
         args: args.iter().map(|a| (*a).to_owned()).collect(),
         stdin: None,
@@ -64,13 +67,26 @@ impl SwCommand<'_> {
         self
     }
 
+    /// Runs the binary through `launcher` (its first word is the program).
+    pub fn through(mut self, launcher: &[&str]) -> Self {
+        self.launcher = launcher.iter().map(|a| (*a).to_owned()).collect();
+        self
+    }
+
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.env.push((key.to_owned(), value.to_owned()));
         self
     }
 
     fn command(&self) -> Command {
-        let mut command = Command::new(self.program);
+        let mut command = match self.launcher.split_first() {
+            Some((launcher, args)) => {
+                let mut command = Command::new(launcher);
+                command.args(args).arg(self.program);
+                command
+            }
+            None => Command::new(self.program),
+        };
         command.args(&self.args).current_dir(self.db.path());
         isolate(&mut command, &self.db.url);
         for (k, v) in &self.env {

@@ -23,6 +23,13 @@ pub enum Reply {
     Redirect(u16, String),
     /// A status and a body of this many bytes.
     Body(u16, usize),
+    /// A status and a page: `before` bytes of filler, `text`, then `after` bytes of filler.
+    Page {
+        status: u16,
+        before: usize,
+        text: String,
+        after: usize,
+    },
     /// Accept the request and never answer.
     Hang,
 }
@@ -35,6 +42,8 @@ struct Shared {
     held: Mutex<Vec<TcpStream>>,
     /// Set when a body was written completely, per request (in order).
     bodies_completed: Mutex<Vec<bool>>,
+    /// Per page request: its path, and whether the page was written completely.
+    pages: Mutex<Vec<(String, bool)>>,
     stopping: AtomicBool,
 }
 
@@ -52,6 +61,7 @@ impl HttpServer {
             responder: Mutex::new(Box::new(responder)),
             held: Mutex::new(Vec::new()),
             bodies_completed: Mutex::new(Vec::new()),
+            pages: Mutex::new(Vec::new()),
             stopping: AtomicBool::new(false),
         });
         let accept_shared = Arc::clone(&shared);
@@ -92,6 +102,12 @@ impl HttpServer {
 
     pub fn bodies_completed(&self) -> Vec<bool> {
         self.shared.bodies_completed.lock().unwrap().clone()
+    }
+
+    /// For each request of the page at `path` (whatever its query): whether it was written completely.
+    pub fn pages_completed(&self, path: &str) -> Vec<bool> {
+        let pages = self.shared.pages.lock().unwrap();
+        pages.iter().filter(|(p, _)| p.split('?').next() == Some(path)).map(|(_, done)| *done).collect()
     }
 }
 
@@ -140,17 +156,20 @@ fn serve(stream: TcpStream, shared: &Shared) {
                 out.write_all(head(status, &format!("Location: {location}\r\n"), 0).as_bytes())
             }
             Reply::Body(status, length) => {
-                let sent = out.write_all(head(status, "", length).as_bytes()).and_then(|()| {
-                    let chunk = vec![b'x'; 64 * 1024];
-                    let mut left = length;
-                    while left > 0 {
-                        let n = left.min(chunk.len());
-                        out.write_all(&chunk[..n])?;
-                        left -= n;
-                    }
-                    Ok(())
-                });
+                let sent = out.write_all(head(status, "", length).as_bytes()).and_then(|()| filler(&mut out, length));
                 shared.bodies_completed.lock().unwrap().push(sent.is_ok());
+                sent
+            }
+            Reply::Page { status, before, text, after } => {
+                // A small send buffer keeps the kernel from taking the whole page at once, so a
+                // reader that stops early shows as a failed write here.
+                let _ = socket2::SockRef::from(&out).set_send_buffer_size(16 * 1024);
+                let sent = out
+                    .write_all(head(status, "Content-Type: text/html\r\n", before + text.len() + after).as_bytes())
+                    .and_then(|()| filler(&mut out, before))
+                    .and_then(|()| out.write_all(text.as_bytes()))
+                    .and_then(|()| filler(&mut out, after));
+                shared.pages.lock().unwrap().push((request.path.clone(), sent.is_ok()));
                 sent
             }
             Reply::Hang => {
@@ -162,6 +181,18 @@ fn serve(stream: TcpStream, shared: &Shared) {
             return;
         }
     }
+}
+
+/// Writes `length` filler bytes in 64 KiB pieces.
+fn filler(out: &mut TcpStream, length: usize) -> std::io::Result<()> {
+    let chunk = vec![b'x'; 64 * 1024];
+    let mut left = length;
+    while left > 0 {
+        let n = left.min(chunk.len());
+        out.write_all(&chunk[..n])?;
+        left -= n;
+    }
+    Ok(())
 }
 
 /// A TLS server with a self-signed certificate: the checker must refuse it (`tls`).

@@ -5,7 +5,7 @@ use sitewatch::checker::{ProbeResult, SiteCheck, record_round};
 use sitewatch::db::models::app_setting;
 use sitewatch::db::models::check_run::CheckRun;
 use sitewatch::db::models::rollup::{DailyRollup, MonthlyRollup, RollupRecord};
-use sitewatch::db::models::site_view::SiteView;
+use sitewatch::db::models::site_view::{SiteView, ViewPing};
 use sitewatch::domain::window::Span;
 use sitewatch::history::daily::roll_up_finished_days;
 use sitewatch::history::retention::{apply, purge_views};
@@ -31,8 +31,16 @@ both_backends! {
         let run = CheckRun::new(at(2026, 5, 1, 0, 0, 40), "late");
         run.insert(&mut conn).unwrap();
         let late = at(2026, 4, 30, 23, 59, 50);
-        let result = ProbeResult { checked_at: late, status_code: Some(503), error: None, response_ms: 812 };
-        let check = SiteCheck { site: sites[0].clone(), result, up: false };
+        let result = ProbeResult {
+            checked_at: late,
+            status_code: Some(503),
+            error: None,
+            response_ms: 812,
+            up: false,
+            ping: None,
+            tls_expires_at: None,
+        };
+        let check = SiteCheck::new(sites[0].clone(), result);
         record_round(&handle, &Settings::default(), run.id, &[check]).unwrap();
         views.push(SiteView {
             site_id: site,
@@ -41,6 +49,7 @@ both_backends! {
             error: None,
             response_ms: 812,
             up: false,
+            ping: ViewPing::NONE,
         });
 
         let last_day = Span::new(at(2026, 4, 30, 0, 0, 0), at(2026, 5, 1, 0, 0, 0));

@@ -11,11 +11,11 @@ mod retention;
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use sitewatch::db::models::rollup::{DailyRollup, HourlyRollup, RollupRecord};
 use sitewatch::db::models::site::Site;
-use sitewatch::db::models::site_view::SiteView;
+use sitewatch::db::models::site_view::{SiteView, ViewPing};
 use sitewatch::db::{DbConnection, Id, write_transaction};
 use sitewatch::domain::histogram::RELATIVE_ERROR;
 use sitewatch::domain::name::Name;
-use sitewatch::domain::rollup::Figures;
+use sitewatch::domain::rollup::{Figures, answered};
 use sitewatch::domain::site_url::SiteUrl;
 use sitewatch::domain::window::Span;
 use sitewatch::history::daily::rolled_until;
@@ -54,7 +54,7 @@ pub fn check_at(site: Id, checked_at: NaiveDateTime, i: u32) -> SiteView {
         _ => (true, Some(200), None),
     };
     let response_ms = (i.wrapping_mul(7_919) % 30_000) as i32;
-    SiteView { site_id: site, checked_at, status_code, error, response_ms, up }
+    SiteView { site_id: site, checked_at, status_code, error, response_ms, up, ping: ViewPing::NONE }
 }
 
 /// A check of each site every `every`, from `from` (inclusive) to `until` (exclusive).
@@ -110,7 +110,7 @@ fn counted(view: &SiteView, site_ids: &[Id], span: Span) -> bool {
 pub fn answered_times(views: &[SiteView], site_ids: &[Id], span: Span) -> Vec<u32> {
     let mut times: Vec<u32> = views
         .iter()
-        .filter(|v| counted(v, site_ids, span) && v.status_code.is_some())
+        .filter(|v| counted(v, site_ids, span) && answered(v.status_code, v.error.as_deref()))
         .map(|v| v.response_ms.max(0) as u32)
         .collect();
     times.sort_unstable();

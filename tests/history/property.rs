@@ -1,14 +1,16 @@
 //! On random histories written the way check rounds write them, the figures the stats read from
-//! raw views, hourly and daily rollups equal the figures of the raw views alone, and the
-//! percentiles are within the histogram's stated error of the exact ones.
+//! raw views, hourly and daily rollups equal the figures of the raw views alone (ping loss and
+//! jitter sums included), and the percentiles are within the histogram's stated error of the
+//! exact ones.
 
 use std::cell::{Cell, RefCell};
 
 use chrono::{NaiveDateTime, TimeDelta};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use sitewatch::db::models::site_view::SiteView;
+use sitewatch::db::models::site_view::{SiteView, ViewPing};
 use sitewatch::db::{DbConnection, Id};
+use sitewatch::domain::ping::{EchoReply, PingStats};
 use sitewatch::domain::window::{Span, Window, plan};
 use sitewatch::history::daily::{roll_up_finished_days, rolled_until};
 use sitewatch::history::stats::{figures_between, raw_figures_between};
@@ -33,6 +35,8 @@ struct Check {
     status_code: Option<i32>,
     error: Option<&'static str>,
     response_ms: i32,
+    /// A ping check's figures: requests sent, and the replies as (request, microseconds).
+    ping: Option<(u32, Vec<(u32, u64)>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,17 +72,37 @@ fn outcome() -> impl Strategy<Value = (Option<i32>, Option<&'static str>)> {
     ]
 }
 
+/// A quarter of the checks are pings: up to 10 requests, replies (duplicates too) to some.
+fn ping() -> impl Strategy<Value = Option<(u32, Vec<(u32, u64)>)>> {
+    prop_oneof![
+        3 => Just(None),
+        1 => (1u32..=10).prop_flat_map(|sent| {
+            prop::collection::vec((0..sent, 1u64..2_000_000), 0..12).prop_map(move |replies| Some((sent, replies)))
+        }),
+    ]
+}
+
 fn check(sites: usize, limit_secs: i64) -> impl Strategy<Value = Check> {
-    (0..sites, moment(limit_secs), any::<bool>(), outcome(), 0i32..30_000).prop_map(
-        |(site, offset, up, (status_code, error), response_ms)| Check {
+    (0..sites, moment(limit_secs), any::<bool>(), outcome(), 0i32..30_000, ping()).prop_map(
+        |(site, offset, up, (status_code, error), response_ms, ping)| Check {
             site,
             offset,
             up,
             status_code,
             error,
             response_ms,
+            ping,
         },
     )
+}
+
+fn ping_columns(ping: &Option<(u32, Vec<(u32, u64)>)>) -> ViewPing {
+    let stats = ping.as_ref().map(|(sent, replies)| {
+        let replies: Vec<EchoReply> =
+            replies.iter().map(|&(probe, us)| EchoReply { probe, rtt: std::time::Duration::from_micros(us) }).collect();
+        PingStats::from_replies(*sent, &replies)
+    });
+    ViewPing::of(stats.as_ref())
 }
 
 fn history() -> impl Strategy<Value = History> {
@@ -103,7 +127,12 @@ fn history() -> impl Strategy<Value = History> {
 }
 
 /// Writes one case's history after `start` and compares the stats with the raw views.
-fn check_case(conn: &mut DbConnection, start: NaiveDateTime, h: &History) -> Result<(), TestCaseError> {
+fn check_case(
+    conn: &mut DbConnection,
+    start: NaiveDateTime,
+    h: &History,
+    pings_seen: &Cell<u64>,
+) -> Result<(), TestCaseError> {
     let sites = add_sites(conn, h.sites);
     let mut views: Vec<SiteView> = h
         .checks
@@ -115,6 +144,7 @@ fn check_case(conn: &mut DbConnection, start: NaiveDateTime, h: &History) -> Res
             error: c.error.map(str::to_owned),
             response_ms: c.response_ms,
             up: c.up,
+            ping: ping_columns(&c.ping),
         })
         .collect();
     // A site is checked at most once at a time.
@@ -138,6 +168,7 @@ fn check_case(conn: &mut DbConnection, start: NaiveDateTime, h: &History) -> Res
             let expected = expected_figures(&views, ids, span);
             prop_assert_eq!(&raw, &expected, "raw views over {:?}", span);
             prop_assert_eq!(&composite, &raw, "over {:?}, read as {:?}", span, plan(span, rolled));
+            pings_seen.set(pings_seen.get() + composite.ping.transmitted);
             if let Some(why) = percentile_error(&composite, &answered_times(&views, ids, span)) {
                 return Err(TestCaseError::fail(format!("over {span:?}: {why}")));
             }
@@ -151,17 +182,19 @@ both_backends! {
         let handle = db.open();
         let conn = RefCell::new(handle.conn().unwrap());
         let case = Cell::new(0i64);
+        let pings_seen = Cell::new(0u64);
         let config = Config { cases: 16, max_shrink_iters: 200, failure_persistence: None, ..Config::default() };
         let mut runner = TestRunner::new(config);
         let first = at(2025, 1, 6, 0, 0, 0);
         let outcome = runner.run(&history(), |h| {
             let n = case.replace(case.get() + 1);
             let start = first + TimeDelta::days(n * CASE_STRIDE_DAYS);
-            check_case(&mut conn.borrow_mut(), start, &h)
+            check_case(&mut conn.borrow_mut(), start, &h, &pings_seen)
         });
         if let Err(error) = outcome {
             panic!("{error}");
         }
         assert!(case.get() >= 16, "every case ran");
+        assert!(pings_seen.get() > 0, "some windows held ping checks");
     }
 }

@@ -8,7 +8,7 @@ use sitewatch::db::models::notification::{Delivery, Notification};
 use sitewatch::db::models::outage::{Outage, OutageSite};
 use sitewatch::db::models::rollup::HourlyRollup;
 use sitewatch::db::models::site::Site;
-use sitewatch::db::models::site_view::SiteView;
+use sitewatch::db::models::site_view::{SiteView, ViewPing};
 use sitewatch::db::schema::{deliveries, sites};
 use sitewatch::db::{Db, Id};
 use sitewatch::domain::name::Name;
@@ -48,6 +48,7 @@ pub fn checks(db: &Db, site: &Site, last: NaiveDateTime, count: usize, down_ever
                 error: if up { None } else { Some("timeout".into()) },
                 response_ms: 100 + (i as i32 % 5) * 10,
                 up,
+                ping: ViewPing::NONE,
             }
         })
         .collect();

@@ -12,16 +12,17 @@ use crate::db::MultiBackend;
 use crate::db::bulk::values_list;
 use crate::db::models::site_view::SiteView;
 use crate::db::schema::{site_rollups_daily, site_rollups_hourly, site_rollups_monthly};
-use crate::db::unnest;
+use crate::db::unnest::column;
 use crate::db::{DbConnection, Id};
 use crate::domain::histogram::Histogram;
 use crate::domain::outcomes::OutcomeCounts;
-use crate::domain::rollup::{Figures, hour_start};
+use crate::domain::rollup::{Figures, PingSums, hour_start};
+use diesel::sql_types as sql;
 
 /// Site ids per lookup (well below both backends' bind limits).
 const SELECT_CHUNK: usize = 5_000;
 
-/// Rows per upsert statement on SQLite (10 values each).
+/// Rows per upsert statement on SQLite (14 values each).
 const UPSERT_CHUNK: usize = 500;
 
 /// The stored form of one period's figures, shared by both tables.
@@ -46,11 +47,27 @@ pub struct StoredColumns<'a> {
     pub response_ms_max: Option<i32>,
     pub histogram: &'a [u8],
     pub outcomes: &'a str,
+    pub ping_transmitted: i32,
+    pub ping_received: i32,
+    pub ping_jitter_checks: i32,
+    pub ping_mdev_us_sum: i64,
+}
+
+impl StoredColumns<'_> {
+    pub fn ping(&self) -> PingSums {
+        PingSums {
+            transmitted: self.ping_transmitted.max(0) as u64,
+            received: self.ping_received.max(0) as u64,
+            jitter_checks: self.ping_jitter_checks.max(0) as u64,
+            mdev_us_sum: self.ping_mdev_us_sum.max(0) as u64,
+        }
+    }
 }
 
 /// A row's figures; a corrupt histogram or outcome list reads as empty rather than failing a page.
 fn figures_of(c: StoredColumns<'_>) -> Figures {
     Figures {
+        ping: c.ping(),
         checks: c.checks.max(0) as u64,
         ups: c.ups.max(0) as u64,
         responses: c.responses.max(0) as u64,
@@ -82,6 +99,10 @@ macro_rules! rollup_table {
             pub response_ms_max: Option<i32>,
             pub histogram: Vec<u8>,
             pub outcomes: String,
+            pub ping_transmitted: i32,
+            pub ping_received: i32,
+            pub ping_jitter_checks: i32,
+            pub ping_mdev_us_sum: i64,
         }
 
         impl RollupRecord for $name {
@@ -112,6 +133,10 @@ macro_rules! rollup_table {
                     response_ms_max: f.response_ms_max.map(|v| saturate(u64::from(v))),
                     histogram: f.histogram.encode(),
                     outcomes: f.outcomes.encode(),
+                    ping_transmitted: saturate(f.ping.transmitted),
+                    ping_received: saturate(f.ping.received),
+                    ping_jitter_checks: saturate(f.ping.jitter_checks),
+                    ping_mdev_us_sum: f.ping.mdev_us_sum.min(i64::MAX as u64) as i64,
                 }
             }
 
@@ -125,6 +150,10 @@ macro_rules! rollup_table {
                     response_ms_max: self.response_ms_max,
                     histogram: &self.histogram,
                     outcomes: &self.outcomes,
+                    ping_transmitted: self.ping_transmitted,
+                    ping_received: self.ping_received,
+                    ping_jitter_checks: self.ping_jitter_checks,
+                    ping_mdev_us_sum: self.ping_mdev_us_sum,
                 }
             }
         }
@@ -275,12 +304,24 @@ fn sorted_unique<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
     items
 }
 
-const VALUE_COLUMNS: [&str; 8] =
-    ["checks", "ups", "responses", "response_ms_sum", "response_ms_min", "response_ms_max", "histogram", "outcomes"];
+const VALUE_COLUMNS: [&str; 12] = [
+    "checks",
+    "ups",
+    "responses",
+    "response_ms_sum",
+    "response_ms_min",
+    "response_ms_max",
+    "histogram",
+    "outcomes",
+    "ping_transmitted",
+    "ping_received",
+    "ping_jitter_checks",
+    "ping_mdev_us_sum",
+];
 
 fn upsert_records<R: RollupRecord>(conn: &mut DbConnection, rows: &[R]) -> QueryResult<usize> {
     if let DbConnection::Postgres(pg) = conn {
-        return unnest::upsert_rollups(pg, rows);
+        return upsert_rollups_unnest(pg, rows);
     }
     let mut written = 0;
     for chunk in rows.chunks(UPSERT_CHUNK) {
@@ -315,7 +356,44 @@ fn upsert_chunk<R: RollupRecord>(conn: &mut DbConnection, rows: &[R]) -> QueryRe
             .bind::<Nullable<Integer>, _>(c.response_ms_min)
             .bind::<Nullable<Integer>, _>(c.response_ms_max)
             .bind::<Binary, _>(c.histogram.to_vec())
-            .bind::<Text, _>(c.outcomes.to_owned());
+            .bind::<Text, _>(c.outcomes.to_owned())
+            .bind::<Integer, _>(c.ping_transmitted)
+            .bind::<Integer, _>(c.ping_received)
+            .bind::<Integer, _>(c.ping_jitter_checks)
+            .bind::<BigInt, _>(c.ping_mdev_us_sum);
     }
     query.execute(conn)
+}
+
+/// The PostgreSQL statement for these rows (see `db::unnest`).
+fn upsert_rollups_unnest<R: RollupRecord>(conn: &mut diesel::pg::PgConnection, rows: &[R]) -> QueryResult<usize> {
+    let (table, start) = (R::TABLE, R::START);
+    diesel::sql_query(format!(
+        "INSERT INTO {table} (site_id, {start}, checks, ups, responses, response_ms_sum, \
+         response_ms_min, response_ms_max, histogram, outcomes, ping_transmitted, ping_received, \
+         ping_jitter_checks, ping_mdev_us_sum) \
+         SELECT * FROM UNNEST($1::text[], $2::timestamp[], $3::int4[], $4::int4[], $5::int4[], $6::int8[], \
+         $7::int4[], $8::int4[], $9::bytea[], $10::text[], $11::int4[], $12::int4[], $13::int4[], $14::int8[]) \
+         ON CONFLICT (site_id, {start}) DO UPDATE SET checks = excluded.checks, ups = excluded.ups, \
+         responses = excluded.responses, response_ms_sum = excluded.response_ms_sum, \
+         response_ms_min = excluded.response_ms_min, response_ms_max = excluded.response_ms_max, \
+         histogram = excluded.histogram, outcomes = excluded.outcomes, \
+         ping_transmitted = excluded.ping_transmitted, ping_received = excluded.ping_received, \
+         ping_jitter_checks = excluded.ping_jitter_checks, ping_mdev_us_sum = excluded.ping_mdev_us_sum"
+    ))
+    .bind::<sql::Array<sql::Text>, _>(column(rows, |r| r.site_id()))
+    .bind::<sql::Array<sql::Timestamp>, _>(column(rows, |r| r.start()))
+    .bind::<sql::Array<sql::Integer>, _>(column(rows, |r| r.columns().checks))
+    .bind::<sql::Array<sql::Integer>, _>(column(rows, |r| r.columns().ups))
+    .bind::<sql::Array<sql::Integer>, _>(column(rows, |r| r.columns().responses))
+    .bind::<sql::Array<sql::BigInt>, _>(column(rows, |r| r.columns().response_ms_sum))
+    .bind::<sql::Array<sql::Nullable<sql::Integer>>, _>(column(rows, |r| r.columns().response_ms_min))
+    .bind::<sql::Array<sql::Nullable<sql::Integer>>, _>(column(rows, |r| r.columns().response_ms_max))
+    .bind::<sql::Array<sql::Binary>, _>(column(rows, |r| r.columns().histogram.to_vec()))
+    .bind::<sql::Array<sql::Text>, _>(column(rows, |r| r.columns().outcomes.to_owned()))
+    .bind::<sql::Array<sql::Integer>, _>(column(rows, |r| r.columns().ping_transmitted))
+    .bind::<sql::Array<sql::Integer>, _>(column(rows, |r| r.columns().ping_received))
+    .bind::<sql::Array<sql::Integer>, _>(column(rows, |r| r.columns().ping_jitter_checks))
+    .bind::<sql::Array<sql::BigInt>, _>(column(rows, |r| r.columns().ping_mdev_us_sum))
+    .execute(conn)
 }

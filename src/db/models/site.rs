@@ -8,8 +8,13 @@ use crate::db::models::group::Group;
 use crate::db::schema::{groups, sites};
 use crate::db::slugs;
 use crate::db::{DbConnection, DbError, Id};
+use crate::domain::check_options::CheckOptions;
+use crate::domain::keyword::Keyword;
+use crate::domain::ping::{PingProbes, PingStats};
+use crate::domain::site_url::SiteUrl;
 use crate::domain::slug::{MAX_LEN as SLUG_MAX, Slug};
 use crate::domain::status::Status;
+use crate::domain::target::CheckKind;
 use crate::domain::text::{MAX_KEY_CHARS, could_be_stored};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -34,6 +39,22 @@ pub struct Site {
     pub failing_since: Option<NaiveDateTime>,
     /// How many views the site has (kept by database triggers).
     pub view_count: i64,
+    /// Echo requests per ping check; `None` uses `check.ping_probes`.
+    pub probes: Option<i32>,
+    /// Text the page must contain (or, with `keyword_absent`, must not).
+    pub keyword: Option<String>,
+    pub keyword_absent: bool,
+    /// When the certificate the newest https check saw expires.
+    pub tls_expires_at: Option<NaiveDateTime>,
+    /// The `check.tls_expiry_days` thresholds already alerted for that certificate.
+    pub tls_alerted_days: String,
+    pub last_ping_transmitted: Option<i32>,
+    pub last_ping_received: Option<i32>,
+    pub last_ping_duplicates: Option<i32>,
+    pub last_ping_rtt_min_ms: Option<f64>,
+    pub last_ping_rtt_avg_ms: Option<f64>,
+    pub last_ping_rtt_max_ms: Option<f64>,
+    pub last_ping_rtt_mdev_ms: Option<f64>,
 }
 
 /// A new site's row.
@@ -48,6 +69,9 @@ pub struct NewSiteRow<'a> {
     pub active: bool,
     pub interval_secs: Option<i32>,
     pub created_at: NaiveDateTime,
+    pub probes: Option<i32>,
+    pub keyword: Option<&'a str>,
+    pub keyword_absent: bool,
 }
 
 /// The fields a change may set; `None` leaves a column as it is.
@@ -74,6 +98,46 @@ impl SiteChangeRow<'_> {
 impl Site {
     pub fn status(&self) -> Status {
         Status::of(self.active, self.last_up)
+    }
+
+    /// The kind of check the site's URL asks for; `None` for a URL that no longer parses.
+    pub fn kind(&self) -> Option<CheckKind> {
+        SiteUrl::parse(&self.url).ok().map(|url| url.kind())
+    }
+
+    /// The newest check's ping figures; `None` for other kinds or before the first ping.
+    pub fn last_ping(&self) -> Option<PingStats> {
+        PingStats::from_stored(
+            (self.last_ping_transmitted, self.last_ping_received, self.last_ping_duplicates),
+            (
+                self.last_ping_rtt_min_ms,
+                self.last_ping_rtt_avg_ms,
+                self.last_ping_rtt_max_ms,
+                self.last_ping_rtt_mdev_ms,
+            ),
+        )
+    }
+
+    /// The site's probes and keyword rule, as typed values (stored values that no longer
+    /// parse are left out).
+    pub fn check_options(&self) -> CheckOptions {
+        CheckOptions {
+            probes: self.probes.and_then(|n| PingProbes::new(i64::from(n)).ok()),
+            keyword: self.keyword.as_deref().and_then(|k| Keyword::parse(k).ok()),
+            keyword_absent: self.keyword_absent,
+        }
+    }
+
+    /// Sets the site's probes and keyword rule (the caller has checked them against the kind
+    /// with `CheckOptions::parse` or `fit`).
+    pub fn set_check_options(conn: &mut DbConnection, id: Id, options: &CheckOptions) -> QueryResult<usize> {
+        diesel::update(sites::table.find(id))
+            .set((
+                sites::probes.eq(options.probes.map(|p| p.get() as i32)),
+                sites::keyword.eq(options.keyword.as_ref().map(|k| k.as_str().to_owned())),
+                sites::keyword_absent.eq(options.keyword_absent),
+            ))
+            .execute(conn)
     }
 
     pub fn find(conn: &mut DbConnection, id: Id) -> QueryResult<Option<Site>> {

@@ -3,13 +3,15 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{Bool, Double, Integer, Nullable, Text, Timestamp};
 
 use crate::db::bulk::values_list;
 use crate::db::models::site::Site;
+use crate::db::models::site_view::ViewPing;
 use crate::db::schema::sites;
-use crate::db::unnest;
+use crate::db::unnest::column;
 use crate::db::{DbConnection, Id, MultiBackend};
+use diesel::sql_types as sql;
 
 /// The new state of one checked site.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,9 +25,14 @@ pub struct SiteState {
     pub consecutive_failures: i32,
     pub failing_since: Option<NaiveDateTime>,
     pub last_failure_at: Option<NaiveDateTime>,
+    /// The watched certificate's expiry, and the thresholds alerted for it (`AlertedDays`).
+    pub tls_expires_at: Option<NaiveDateTime>,
+    pub tls_alerted_days: String,
+    /// The newest check's ping figures (`last_ping_*`).
+    pub ping: ViewPing,
 }
 
-/// Rows per UPDATE statement (9 parameters each).
+/// Rows per UPDATE statement (18 parameters each).
 const UPDATE_CHUNK: usize = 500;
 
 impl Site {
@@ -46,19 +53,25 @@ impl Site {
     /// Writes the round's results into `sites` with one multi-row UPDATE per chunk.
     pub fn record_states(conn: &mut DbConnection, states: &[SiteState]) -> QueryResult<usize> {
         if let DbConnection::Postgres(pg) = conn {
-            return unnest::update_site_states(pg, states);
+            return update_site_states_unnest(pg, states);
         }
         let mut updated = 0;
         for chunk in states.chunks(UPDATE_CHUNK) {
             let sql = format!(
-                "WITH v(id, checked_at, status_code, error, response_ms, up, failures, failing_since, last_failure_at) \
+                "WITH v(id, checked_at, status_code, error, response_ms, up, failures, failing_since, last_failure_at, \
+                 tls_expires_at, tls_alerted_days, ping_transmitted, ping_received, ping_duplicates, ping_rtt_min_ms, \
+                 ping_rtt_avg_ms, ping_rtt_max_ms, ping_rtt_mdev_ms) \
                  AS (VALUES {}) \
                  UPDATE sites SET last_checked_at = v.checked_at, last_status_code = v.status_code, \
                  last_error = v.error, last_response_ms = v.response_ms, last_up = v.up, \
                  consecutive_failures = v.failures, failing_since = v.failing_since, \
-                 last_failure_at = v.last_failure_at \
+                 last_failure_at = v.last_failure_at, tls_expires_at = v.tls_expires_at, \
+                 tls_alerted_days = v.tls_alerted_days, last_ping_transmitted = v.ping_transmitted, \
+                 last_ping_received = v.ping_received, last_ping_duplicates = v.ping_duplicates, \
+                 last_ping_rtt_min_ms = v.ping_rtt_min_ms, last_ping_rtt_avg_ms = v.ping_rtt_avg_ms, \
+                 last_ping_rtt_max_ms = v.ping_rtt_max_ms, last_ping_rtt_mdev_ms = v.ping_rtt_mdev_ms \
                  FROM v WHERE sites.id = v.id",
-                values_list(conn, chunk.len(), 9)
+                values_list(conn, chunk.len(), 18)
             );
             let mut query = diesel::sql_query(sql).into_boxed::<MultiBackend>();
             for s in chunk {
@@ -71,10 +84,59 @@ impl Site {
                     .bind::<Bool, _>(s.up)
                     .bind::<Integer, _>(s.consecutive_failures)
                     .bind::<Nullable<Timestamp>, _>(s.failing_since)
-                    .bind::<Nullable<Timestamp>, _>(s.last_failure_at);
+                    .bind::<Nullable<Timestamp>, _>(s.last_failure_at)
+                    .bind::<Nullable<Timestamp>, _>(s.tls_expires_at)
+                    .bind::<Text, _>(s.tls_alerted_days.clone())
+                    .bind::<Nullable<Integer>, _>(s.ping.ping_transmitted)
+                    .bind::<Nullable<Integer>, _>(s.ping.ping_received)
+                    .bind::<Nullable<Integer>, _>(s.ping.ping_duplicates)
+                    .bind::<Nullable<Double>, _>(s.ping.ping_rtt_min_ms)
+                    .bind::<Nullable<Double>, _>(s.ping.ping_rtt_avg_ms)
+                    .bind::<Nullable<Double>, _>(s.ping.ping_rtt_max_ms)
+                    .bind::<Nullable<Double>, _>(s.ping.ping_rtt_mdev_ms);
             }
             updated += query.execute(conn)?;
         }
         Ok(updated)
     }
+}
+
+/// The PostgreSQL statement for these rows (see `db::unnest`).
+fn update_site_states_unnest(conn: &mut diesel::pg::PgConnection, states: &[SiteState]) -> QueryResult<usize> {
+    diesel::sql_query(
+        "UPDATE sites SET last_checked_at = v.checked_at, last_status_code = v.status_code, \
+         last_error = v.error, last_response_ms = v.response_ms, last_up = v.up, \
+         consecutive_failures = v.failures, failing_since = v.failing_since, last_failure_at = v.last_failure_at, \
+         tls_expires_at = v.tls_expires_at, tls_alerted_days = v.tls_alerted_days, \
+         last_ping_transmitted = v.ping_transmitted, last_ping_received = v.ping_received, \
+         last_ping_duplicates = v.ping_duplicates, last_ping_rtt_min_ms = v.ping_rtt_min_ms, \
+         last_ping_rtt_avg_ms = v.ping_rtt_avg_ms, last_ping_rtt_max_ms = v.ping_rtt_max_ms, \
+         last_ping_rtt_mdev_ms = v.ping_rtt_mdev_ms \
+         FROM UNNEST($1::text[], $2::timestamp[], $3::int4[], $4::text[], $5::int4[], $6::bool[], $7::int4[], \
+         $8::timestamp[], $9::timestamp[], $10::timestamp[], $11::text[], $12::int4[], $13::int4[], $14::int4[], \
+         $15::float8[], $16::float8[], $17::float8[], $18::float8[]) \
+         AS v(id, checked_at, status_code, error, response_ms, up, failures, failing_since, last_failure_at, \
+         tls_expires_at, tls_alerted_days, ping_transmitted, ping_received, ping_duplicates, ping_rtt_min_ms, \
+         ping_rtt_avg_ms, ping_rtt_max_ms, ping_rtt_mdev_ms) \
+         WHERE sites.id = v.id",
+    )
+    .bind::<sql::Array<sql::Text>, _>(column(states, |s| s.site_id))
+    .bind::<sql::Array<sql::Timestamp>, _>(column(states, |s| s.checked_at))
+    .bind::<sql::Array<sql::Nullable<sql::Integer>>, _>(column(states, |s| s.status_code))
+    .bind::<sql::Array<sql::Nullable<sql::Text>>, _>(column(states, |s| s.error.clone()))
+    .bind::<sql::Array<sql::Integer>, _>(column(states, |s| s.response_ms))
+    .bind::<sql::Array<sql::Bool>, _>(column(states, |s| s.up))
+    .bind::<sql::Array<sql::Integer>, _>(column(states, |s| s.consecutive_failures))
+    .bind::<sql::Array<sql::Nullable<sql::Timestamp>>, _>(column(states, |s| s.failing_since))
+    .bind::<sql::Array<sql::Nullable<sql::Timestamp>>, _>(column(states, |s| s.last_failure_at))
+    .bind::<sql::Array<sql::Nullable<sql::Timestamp>>, _>(column(states, |s| s.tls_expires_at))
+    .bind::<sql::Array<sql::Text>, _>(column(states, |s| s.tls_alerted_days.clone()))
+    .bind::<sql::Array<sql::Nullable<sql::Integer>>, _>(column(states, |s| s.ping.ping_transmitted))
+    .bind::<sql::Array<sql::Nullable<sql::Integer>>, _>(column(states, |s| s.ping.ping_received))
+    .bind::<sql::Array<sql::Nullable<sql::Integer>>, _>(column(states, |s| s.ping.ping_duplicates))
+    .bind::<sql::Array<sql::Nullable<sql::Double>>, _>(column(states, |s| s.ping.ping_rtt_min_ms))
+    .bind::<sql::Array<sql::Nullable<sql::Double>>, _>(column(states, |s| s.ping.ping_rtt_avg_ms))
+    .bind::<sql::Array<sql::Nullable<sql::Double>>, _>(column(states, |s| s.ping.ping_rtt_max_ms))
+    .bind::<sql::Array<sql::Nullable<sql::Double>>, _>(column(states, |s| s.ping.ping_rtt_mdev_ms))
+    .execute(conn)
 }

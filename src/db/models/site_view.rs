@@ -5,9 +5,11 @@ use diesel::prelude::*;
 
 use crate::db::connection::on_each_backend;
 use crate::db::schema::site_views;
-use crate::db::unnest;
+use crate::db::unnest::column;
 use crate::db::{DbConnection, Id};
+use crate::domain::ping::PingStats;
 use crate::domain::rollup::Figures;
+use diesel::sql_types as sql;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = site_views)]
@@ -18,18 +20,72 @@ pub struct SiteView {
     pub error: Option<String>,
     pub response_ms: i32,
     pub up: bool,
+    /// A ping check's figures; all `None` for other kinds.
+    #[diesel(embed)]
+    pub ping: ViewPing,
+}
+
+/// The ping columns of a view.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = site_views)]
+pub struct ViewPing {
+    pub ping_transmitted: Option<i32>,
+    pub ping_received: Option<i32>,
+    pub ping_duplicates: Option<i32>,
+    pub ping_rtt_min_ms: Option<f64>,
+    pub ping_rtt_avg_ms: Option<f64>,
+    pub ping_rtt_max_ms: Option<f64>,
+    pub ping_rtt_mdev_ms: Option<f64>,
+}
+
+impl ViewPing {
+    /// No ping figures: the view of an HTTP or TCP check.
+    pub const NONE: ViewPing = ViewPing {
+        ping_transmitted: None,
+        ping_received: None,
+        ping_duplicates: None,
+        ping_rtt_min_ms: None,
+        ping_rtt_avg_ms: None,
+        ping_rtt_max_ms: None,
+        ping_rtt_mdev_ms: None,
+    };
+
+    pub fn of(stats: Option<&PingStats>) -> ViewPing {
+        let Some(s) = stats else { return ViewPing::NONE };
+        let count = |n: u32| Some(n.min(i32::MAX as u32) as i32);
+        ViewPing {
+            ping_transmitted: count(s.transmitted),
+            ping_received: count(s.received),
+            ping_duplicates: count(s.duplicates),
+            ping_rtt_min_ms: s.rtt_min_ms,
+            ping_rtt_avg_ms: s.rtt_avg_ms,
+            ping_rtt_max_ms: s.rtt_max_ms,
+            ping_rtt_mdev_ms: s.rtt_mdev_ms,
+        }
+    }
+
+    /// The figures, with the loss; `None` for a check that was not a ping.
+    pub fn stats(&self) -> Option<PingStats> {
+        PingStats::from_stored(
+            (self.ping_transmitted, self.ping_received, self.ping_duplicates),
+            (self.ping_rtt_min_ms, self.ping_rtt_avg_ms, self.ping_rtt_max_ms, self.ping_rtt_mdev_ms),
+        )
+    }
 }
 
 /// Site ids per lookup, well below both backends' bind limits.
 const SITE_CHUNK: usize = 5_000;
 
-/// Rows per INSERT: 6 values a row stays far below SQLite's and PostgreSQL's bind limits.
+/// Rows per INSERT: 13 values a row stays far below SQLite's and PostgreSQL's bind limits.
 const INSERT_CHUNK: usize = 1_000;
 
 impl SiteView {
     /// Counts this check in `figures`.
     pub fn add_to(&self, figures: &mut Figures) {
         figures.add_check(self.up, self.status_code, self.error.as_deref(), self.response_ms.max(0) as u32);
+        if let Some(stats) = self.ping.stats() {
+            figures.ping.add(&stats);
+        }
     }
 
     /// Stores views with multi-row INSERTs; call inside the round's transaction. Rows go in in
@@ -39,7 +95,7 @@ impl SiteView {
         sorted.sort_by_key(|v| (v.site_id, v.checked_at));
         let sorted: Vec<SiteView> = sorted.into_iter().cloned().collect();
         match conn {
-            DbConnection::Postgres(pg) => unnest::insert_views(pg, &sorted),
+            DbConnection::Postgres(pg) => insert_views_unnest(pg, &sorted),
             DbConnection::Sqlite(_) => {
                 let mut inserted = 0;
                 for chunk in sorted.chunks(INSERT_CHUNK) {
@@ -151,4 +207,28 @@ impl SiteView {
         }
         Ok(views)
     }
+}
+
+/// The PostgreSQL statement for these rows (see `db::unnest`).
+fn insert_views_unnest(conn: &mut diesel::pg::PgConnection, views: &[SiteView]) -> QueryResult<usize> {
+    diesel::sql_query(
+        "INSERT INTO site_views (site_id, checked_at, status_code, error, response_ms, up, ping_transmitted, \
+         ping_received, ping_duplicates, ping_rtt_min_ms, ping_rtt_avg_ms, ping_rtt_max_ms, ping_rtt_mdev_ms) \
+         SELECT * FROM UNNEST($1::text[], $2::timestamp[], $3::int4[], $4::text[], $5::int4[], $6::bool[], \
+         $7::int4[], $8::int4[], $9::int4[], $10::float8[], $11::float8[], $12::float8[], $13::float8[])",
+    )
+    .bind::<sql::Array<sql::Text>, _>(column(views, |v| v.site_id))
+    .bind::<sql::Array<sql::Timestamp>, _>(column(views, |v| v.checked_at))
+    .bind::<sql::Array<sql::Nullable<sql::Integer>>, _>(column(views, |v| v.status_code))
+    .bind::<sql::Array<sql::Nullable<sql::Text>>, _>(column(views, |v| v.error.clone()))
+    .bind::<sql::Array<sql::Integer>, _>(column(views, |v| v.response_ms))
+    .bind::<sql::Array<sql::Bool>, _>(column(views, |v| v.up))
+    .bind::<sql::Array<sql::Nullable<sql::Integer>>, _>(column(views, |v| v.ping.ping_transmitted))
+    .bind::<sql::Array<sql::Nullable<sql::Integer>>, _>(column(views, |v| v.ping.ping_received))
+    .bind::<sql::Array<sql::Nullable<sql::Integer>>, _>(column(views, |v| v.ping.ping_duplicates))
+    .bind::<sql::Array<sql::Nullable<sql::Double>>, _>(column(views, |v| v.ping.ping_rtt_min_ms))
+    .bind::<sql::Array<sql::Nullable<sql::Double>>, _>(column(views, |v| v.ping.ping_rtt_avg_ms))
+    .bind::<sql::Array<sql::Nullable<sql::Double>>, _>(column(views, |v| v.ping.ping_rtt_max_ms))
+    .bind::<sql::Array<sql::Nullable<sql::Double>>, _>(column(views, |v| v.ping.ping_rtt_mdev_ms))
+    .execute(conn)
 }

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use super::document::Document;
 use crate::domain::interval::interval_from_float;
 use crate::domain::site_url::SiteUrl;
+use crate::domain::target::CheckKind;
 use crate::manage::group::{GroupFields, NewGroup};
 use crate::manage::input::Input;
 use crate::manage::site::{NewSite, SiteFields};
@@ -135,6 +136,14 @@ fn number(value: Option<&Value>) -> Input<i64> {
     }
 }
 
+fn boolean(map: &Map<String, Value>, key: &str, position: &str) -> Result<Option<bool>, String> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(other) => Err(format!("{position}: `{key}` must be true or false, not {other}")),
+    }
+}
+
 fn owned_text(map: &Map<String, Value>, key: &str, position: &str) -> Result<Option<String>, String> {
     text(map, key, position).map(|t| t.map(str::to_owned))
 }
@@ -159,7 +168,11 @@ fn read_native(top: &Map<String, Value>) -> Result<ImportFile, String> {
     for (i, item) in list(top, "sites")?.iter().enumerate() {
         let position = format!("sites entry {}", i + 1);
         let Value::Object(map) = item else { return Err(format!("{position}: expected a table with `url`")) };
-        only_keys(map, &["url", "name", "slug", "group", "interval_secs"], &position)?;
+        only_keys(
+            map,
+            &["url", "name", "slug", "group", "interval_secs", "probes", "keyword", "keyword_absent"],
+            &position,
+        )?;
         let fields = SiteFields {
             url: Some(owned_text(map, "url", &position)?.ok_or_else(|| format!("{position}: `url` is missing"))?),
             name: owned_text(map, "name", &position)?,
@@ -167,6 +180,9 @@ fn read_native(top: &Map<String, Value>) -> Result<ImportFile, String> {
             interval_secs: number(map.get("interval_secs")),
             slug: owned_text(map, "slug", &position)?,
             active: None,
+            probes: number(map.get("probes")),
+            keyword: owned_text(map, "keyword", &position)?,
+            keyword_absent: boolean(map, "keyword_absent", &position)?,
         };
         let site = NewSite::try_from(fields).map_err(|e| format!("{position}: {e}"))?;
         file.sites.push(SiteEntry { site, position });
@@ -198,9 +214,11 @@ fn read_websites(top: &Map<String, Value>) -> Result<ImportFile, String> {
 /// The YAML `targets` list: hosts or URLs, with `global_settings.interval` for all of them.
 fn read_targets(top: &Map<String, Value>) -> Result<ImportFile, String> {
     only_keys(top, &["targets", "global_settings"], "the file")?;
-    let interval = match top.get("global_settings") {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(global)) => whole_interval(global.get("interval"), "interval", "global_settings")?,
+    let (interval, probes) = match top.get("global_settings") {
+        None | Some(Value::Null) => (None, Input::Absent),
+        Some(Value::Object(global)) => {
+            (whole_interval(global.get("interval"), "interval", "global_settings")?, number(global.get("probes")))
+        }
         Some(_) => return Err("`global_settings` must be a table".into()),
     };
     let mut file = ImportFile::default();
@@ -211,10 +229,15 @@ fn read_targets(top: &Map<String, Value>) -> Result<ImportFile, String> {
             Value::Number(n) => n.to_string(),
             other => return Err(format!("{position}: expected a host or URL, not {other}")),
         };
-        let site = NewSite {
-            interval_secs: interval,
-            ..NewSite::at(SiteUrl::parse_host_or_url(&target).map_err(|e| format!("{position}: {e}"))?)
+        let url = SiteUrl::parse_host_or_url(&target).map_err(|e| format!("{position}: {e}"))?;
+        // The probe count is for the ping targets; a target with another scheme keeps its kind.
+        let fields = SiteFields {
+            url: Some(url.as_str().to_owned()),
+            probes: if url.kind() == CheckKind::Ping { probes.clone() } else { Input::Absent },
+            ..SiteFields::default()
         };
+        let site =
+            NewSite { interval_secs: interval, ..NewSite::try_from(fields).map_err(|e| format!("{position}: {e}"))? };
         file.sites.push(SiteEntry { site, position });
     }
     Ok(file)
@@ -239,11 +262,16 @@ mod tests {
     }
 
     #[test]
-    fn the_targets_yaml_makes_https_urls_of_bare_hosts() {
+    fn the_targets_yaml_makes_ping_targets_of_bare_hosts() {
         let text = "global_settings:\n  probes: 4\n  interval: 1\n  port: 8989\n\ntargets:\n  - 8.8.8.8\n  - example.com\n  - another.target.io\n";
         let file = parse(Syntax::Yaml, text).unwrap();
-        assert_eq!(urls(&file), ["https://8.8.8.8/", "https://example.com/", "https://another.target.io/"]);
+        assert_eq!(urls(&file), ["ping://8.8.8.8", "ping://example.com", "ping://another.target.io"]);
         assert!(file.sites.iter().all(|s| s.site.interval_secs == Some(1)));
+        assert!(file.sites.iter().all(|s| s.site.check.probes.map(|p| p.get()) == Some(4)), "global probes");
+        let mixed =
+            parse(Syntax::Yaml, "global_settings: {probes: 6}\ntargets: [example.com, \"https://example.com/\"]\n");
+        let mixed = mixed.unwrap();
+        assert_eq!(mixed.sites[1].site.check.probes, None, "an https target is not pinged");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDateTime, TimeZone};
 
-use super::{MessageContext, open_for, outage_duration};
+use super::{MessageContext, certificate, in_days, open_for, outage_duration};
 use crate::domain::alert::{Alert, AlertSite, Event};
 use crate::domain::gsm7;
 use crate::domain::readable::readable_time;
@@ -40,6 +40,10 @@ pub fn sms_text(alert: &Alert, context: &MessageContext) -> String {
                 let lasted = outage_duration(alert).map(|s| format!(" after {}", readable_time(s))).unwrap_or_default();
                 format!("ALL UP at {}{lasted}: {list}", clock(end))
             }
+            Event::TlsExpiring => match certificate(alert) {
+                Some((at, days_left)) => format!("CERT of {list} expires {} ({})", in_days(days_left), clock(at)),
+                None => format!("CERT of {list} expires soon"),
+            },
             Event::Test => "sitewatch test alert: SMS alerts reach this number.".to_owned(),
             Event::Reminder => {
                 format!("STILL DOWN after {}: {list}{}", readable_time(open_for(alert).unwrap_or(0)), since(started))
@@ -48,7 +52,7 @@ pub fn sms_text(alert: &Alert, context: &MessageContext) -> String {
     };
     let most = sites.len().max(others.len()).max(1);
     let full = gsm7::sanitize(&render(most));
-    if let Some(link) = context.outage_link(alert) {
+    if let Some(link) = context.link(alert) {
         let with_link = format!("{full} {}", gsm7::sanitize(&link));
         if gsm7::septets(&with_link) <= SMS_LIMIT {
             return with_link;
@@ -177,6 +181,11 @@ mod tests {
                 }
                 Event::OutageResolved => a.outage.as_mut().unwrap().resolved_at = Some(at(13, 30)),
                 Event::Reminder => a.detail = Some(AlertDetail::Reminder { number: 3, open_secs: 2700 }),
+                Event::TlsExpiring => {
+                    let expires_at = at(13, 30) + chrono::TimeDelta::days(6);
+                    (a.outage, a.sites) = (None, vec![site("shop")]);
+                    a.detail = Some(AlertDetail::Certificate { expires_at, days_left: 6, threshold_days: 7 });
+                }
                 Event::Test => (a.outage, a.sites) = (None, Vec::new()),
                 _ => {}
             }
@@ -191,6 +200,7 @@ mod tests {
                 "DOWN TOO: api, shop since 14:02",
                 "UP: api, shop at 14:20; still down: db",
                 "ALL UP at 14:30 after 28 minutes: api, shop",
+                "CERT of shop expires in 6 days (27 Nov 14:30)",
                 "sitewatch test alert: SMS alerts reach this number.",
                 "STILL DOWN after 45 minutes: api, shop since 14:02",
             ]

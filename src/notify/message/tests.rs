@@ -1,7 +1,7 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::domain::alert::AlertOutage;
+use crate::domain::alert::{AlertDetail, AlertOutage};
 
 fn at(hour: u32, minute: u32) -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 11, 21).unwrap().and_hms_opt(hour, minute, 0).unwrap()
@@ -33,6 +33,24 @@ fn alert(event: Event, sites: Vec<AlertSite>) -> Alert {
         still_down: Vec::new(),
         created_at: at(9, 31),
         detail: None,
+    }
+}
+
+/// A `tls_expiring` alert about `shop`, whose certificate expires on 2026-11-27 at 09:30 UTC.
+fn expiring(days_left: i64) -> Alert {
+    let mut shop = site("shop");
+    (shop.status_code, shop.down_at) = (None, None);
+    Alert {
+        event: Event::TlsExpiring,
+        outage: None,
+        sites: vec![shop],
+        still_down: Vec::new(),
+        created_at: at(9, 31),
+        detail: Some(AlertDetail::Certificate {
+            expires_at: at(9, 30) + chrono::TimeDelta::days(6),
+            days_left,
+            threshold_days: 7,
+        }),
     }
 }
 
@@ -114,4 +132,53 @@ fn the_webhook_body_has_event_outage_sites_and_text() {
     assert_eq!(json["sites"][0]["slug"], "api");
     assert_eq!(json["sites"][0]["status_code"], 503);
     assert!(json["text"].as_str().unwrap().starts_with("✘ api is down https://s.example.com/outages/"));
+}
+
+#[test]
+fn a_keyword_failure_says_the_page_answered_but_the_text_was_wrong() {
+    let mut s = site("shop");
+    (s.status_code, s.error) = (Some(200), Some("keyword".into()));
+    assert_eq!(what_was_seen(&s), "answered HTTP 200 but failed its keyword check");
+    (s.status_code, s.error) = (None, Some("unreachable".into()));
+    assert_eq!(what_was_seen(&s), "did not answer any ping");
+}
+
+#[test]
+fn a_certificate_alert_names_the_site_the_date_and_the_days_left() {
+    let ctx = context("https://status.example.com/");
+    let alert = expiring(6);
+    assert_eq!(headline(&alert, 3), "The TLS certificate of shop expires in 6 days");
+    assert_eq!(headline(&expiring(1), 3), "The TLS certificate of shop expires tomorrow");
+    assert_eq!(subject(&alert), "[sitewatch] The TLS certificate of shop expires in 6 days");
+
+    let text = tweet(&alert, &ctx);
+    assert_eq!(
+        text,
+        "⚠ The TLS certificate of shop expires in 6 days (on 2026-11-27 10:30 CET) https://status.example.com/sites/shop"
+    );
+
+    let view = EmailView::new(&alert, &ctx);
+    assert_eq!(view.sites[0].seen, "its TLS certificate expires on 2026-11-27 10:30 CET (6 days left)");
+    assert_eq!(view.link.as_deref(), Some("https://status.example.com/sites/shop"));
+    assert_eq!(view.link_label, "See the site");
+    assert_eq!(view.started_at, None);
+
+    let json = serde_json::to_value(WebhookBody::new(&alert, &ctx)).unwrap();
+    assert_eq!(json["event"], "tls_expiring");
+    assert_eq!(json["outage"], serde_json::Value::Null);
+    assert_eq!(json["detail"]["kind"], "certificate");
+    assert_eq!(json["detail"]["expires_at"], "2026-11-27T09:30:00Z");
+    assert_eq!(json["detail"]["days_left"], 6);
+    assert_eq!(json["detail"]["threshold_days"], 7);
+    assert!(json["text"].as_str().unwrap().starts_with("⚠ The TLS certificate of shop expires in 6 days"));
+}
+
+#[test]
+fn outage_webhooks_carry_no_detail() {
+    let json = serde_json::to_value(WebhookBody::new(
+        &alert(Event::OutageOpened, vec![site("api")]),
+        &context("https://s.example.com/"),
+    ))
+    .unwrap();
+    assert!(json.get("detail").is_none(), "{json}");
 }

@@ -80,8 +80,9 @@ fn slack_text(alert: &Alert, context: &MessageContext) -> String {
     for line in site_lines(alert, context, escape, |url| format!("<{}>", escape(url))) {
         text.push_str(&format!("\n• {line}"));
     }
-    if let Some(link) = context.outage_link(alert) {
-        text.push_str(&format!("\n<{}|View the outage>", escape(&link)));
+    if let Some(link) = context.link(alert) {
+        let what = if alert.outage.is_some() { "View the outage" } else { "View the site" };
+        text.push_str(&format!("\n<{}|{what}>", escape(&link)));
     }
     text
 }
@@ -99,7 +100,7 @@ fn discord_content(alert: &Alert, context: &MessageContext) -> String {
         })
     };
     let head = format!("{} **{}**", symbol(alert.event), escape(&headline(alert, 10)));
-    let tail = context.outage_link(alert).map(|l| format!("\n<{l}>")).unwrap_or_default();
+    let tail = context.link(alert).map(|l| format!("\n<{l}>")).unwrap_or_default();
     let lines = site_lines(alert, context, escape, |url| format!("<{url}>"));
     let mut content = head;
     for (shown, line) in lines.iter().enumerate() {
@@ -127,6 +128,7 @@ fn ntfy(alert: &Alert, context: &MessageContext) -> Rendered {
     let tags = match alert.event {
         Event::OutageOpened | Event::SiteJoined | Event::Reminder => "rotating_light",
         Event::SiteRecovered | Event::OutageResolved => "white_check_mark",
+        Event::TlsExpiring => "warning",
         Event::Test => "information_source",
     };
     let mut headers = vec![
@@ -134,7 +136,7 @@ fn ntfy(alert: &Alert, context: &MessageContext) -> Rendered {
         ("Priority", if down { "high" } else { "default" }.to_owned()),
         ("Tags", tags.to_owned()),
     ];
-    if let Some(link) = context.outage_link(alert) {
+    if let Some(link) = context.link(alert) {
         headers.push(("Click", link));
     }
     Rendered { content_type: "text/plain; charset=utf-8", body: body.into_bytes(), headers }

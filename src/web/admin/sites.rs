@@ -25,6 +25,10 @@ pub struct SiteInput {
     pub group: String,
     pub interval_secs: String,
     pub slug: String,
+    pub probes: String,
+    pub keyword: String,
+    /// A checkbox: sent (as "on") only when ticked.
+    pub keyword_absent: Option<String>,
 }
 
 impl SiteInput {
@@ -38,7 +42,14 @@ impl SiteInput {
             interval_secs: Input::from_text(&self.interval_secs, Input::Absent),
             slug: given(&self.slug),
             active: None,
+            probes: Input::from_text(&self.probes, Input::Absent),
+            keyword: given(&self.keyword),
+            keyword_absent: Some(self.absent()),
         }
+    }
+
+    fn absent(&self) -> bool {
+        Input::checkbox(self.keyword_absent.as_deref()) == Input::Value(true)
     }
 
     /// An edit sends every field: a blank name is refused, a blank interval means every round.
@@ -50,6 +61,9 @@ impl SiteInput {
             interval_secs: Input::from_text(&self.interval_secs, Input::Null),
             slug: None,
             active: None,
+            probes: Input::from_text(&self.probes, Input::Null),
+            keyword: Some(self.keyword.trim().to_owned()),
+            keyword_absent: Some(self.absent() && !self.keyword.trim().is_empty()),
         }
     }
 }
@@ -145,6 +159,9 @@ async fn edit_form(
         group: group.slug,
         interval_secs: site.interval_secs.map(|s| s.to_string()).unwrap_or_default(),
         slug: site.slug.clone(),
+        probes: site.probes.map(|p| p.to_string()).unwrap_or_default(),
+        keyword: site.keyword.clone().unwrap_or_default(),
+        keyword_absent: site.keyword_absent.then(|| "on".to_owned()),
     };
     form(&state, StatusCode::OK, chrome, Some(site.slug), input, FieldErrors::default()).await
 }

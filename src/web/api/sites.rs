@@ -20,9 +20,11 @@ use crate::web::paging::{PageQuery, Paging, SITES_PER_PAGE, VIEWS_PER_PAGE};
 use crate::web::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewSiteJson {
     /// Defaults to the URL's host.
     name: Option<String>,
+    /// `http(s)://…`, `tcp://HOST:PORT` or `ping://HOST`: the kind of check follows from it.
     url: String,
     /// A group's slug or name; `default` (made on demand) when absent.
     group: Option<String>,
@@ -30,6 +32,12 @@ pub struct NewSiteJson {
     interval_secs: Option<i64>,
     /// Made from the name when absent.
     slug: Option<String>,
+    /// Echo requests per check (ping sites only); `check.ping_probes` when absent.
+    probes: Option<i64>,
+    /// Text the page must contain (http(s) sites only).
+    keyword: Option<String>,
+    /// Up when the keyword is absent instead.
+    keyword_absent: Option<bool>,
 }
 
 /// Fields to change; absent fields stay as they are. `interval_secs: null` means every round.
@@ -44,11 +52,20 @@ pub struct SiteChangeJson {
     #[schema(value_type = Option<i64>)]
     interval_secs: Option<Option<i64>>,
     active: Option<bool>,
+    /// `null` goes back to `check.ping_probes`.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    probes: Option<Option<i64>>,
+    /// `null` (or "") stops looking for a keyword.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    keyword: Option<Option<String>>,
+    keyword_absent: Option<bool>,
 }
 
-/// Tells `"interval_secs": null` (clear it) from a missing field (leave it).
-fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<i64>>, D::Error> {
-    Option::<i64>::deserialize(deserializer).map(Some)
+/// Tells `"field": null` (clear it) from a missing field (leave it).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 impl From<NewSiteJson> for SiteFields {
@@ -60,6 +77,9 @@ impl From<NewSiteJson> for SiteFields {
             interval_secs: Input::from_option(body.interval_secs),
             slug: body.slug,
             active: None,
+            probes: Input::from_option(body.probes),
+            keyword: body.keyword,
+            keyword_absent: body.keyword_absent,
         }
     }
 }
@@ -73,6 +93,9 @@ impl From<SiteChangeJson> for SiteFields {
             interval_secs: body.interval_secs.map_or(Input::Absent, Input::from_nullable),
             slug: None,
             active: body.active,
+            probes: body.probes.map_or(Input::Absent, Input::from_nullable),
+            keyword: body.keyword.map(Option::unwrap_or_default),
+            keyword_absent: body.keyword_absent,
         }
     }
 }

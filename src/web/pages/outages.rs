@@ -82,6 +82,7 @@ fn describe_event(event: &str) -> String {
         Some(Event::SiteJoined) => "Another site went down".into(),
         Some(Event::SiteRecovered) => "A site came back".into(),
         Some(Event::OutageResolved) => "Outage resolved".into(),
+        Some(Event::TlsExpiring) => "Certificate expiring".into(),
         Some(Event::Test) => "Test alert".into(),
         Some(Event::Reminder) => "Reminder: still down".into(),
         None => event.to_owned(),

@@ -1,0 +1,88 @@
+//! Sorting a failed request into the kinds people understand: timeout, dns, tls, connect, other.
+
+use std::error::Error as StdError;
+use std::io;
+
+use super::client::{DnsFailure, WrongFamily};
+use crate::domain::status::ErrorKind;
+
+pub fn classify(error: &reqwest::Error) -> ErrorKind {
+    if error.is_timeout() {
+        return ErrorKind::Timeout;
+    }
+    let mut source: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(e) = source {
+        if let Some(kind) = known_kind(e) {
+            return kind;
+        }
+        if let Some(io_error) = e.downcast_ref::<io::Error>() {
+            if let Some(kind) = wrapped_kind(io_error) {
+                return kind;
+            }
+            if let Some(kind) = io_kind(io_error) {
+                return kind;
+            }
+        }
+        source = e.source();
+    }
+    if error.is_connect() {
+        ErrorKind::Connect
+    } else if error.is_redirect() {
+        ErrorKind::Redirect
+    } else {
+        ErrorKind::Other
+    }
+}
+
+/// The kind of an I/O failure to connect: a refusal, a reset or an unreachable network is
+/// `connect`, a socket timeout `timeout`.
+pub fn io_kind(error: &io::Error) -> Option<ErrorKind> {
+    match error.kind() {
+        io::ErrorKind::TimedOut => Some(ErrorKind::Timeout),
+        io::ErrorKind::ConnectionRefused
+        | io::ErrorKind::ConnectionReset
+        | io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::NotConnected
+        | io::ErrorKind::AddrNotAvailable
+        | io::ErrorKind::HostUnreachable
+        | io::ErrorKind::NetworkUnreachable => Some(ErrorKind::Connect),
+        _ => None,
+    }
+}
+
+fn known_kind(e: &(dyn StdError + 'static)) -> Option<ErrorKind> {
+    if e.downcast_ref::<DnsFailure>().is_some() {
+        Some(ErrorKind::Dns)
+    } else if e.downcast_ref::<WrongFamily>().is_some() {
+        Some(ErrorKind::Connect)
+    } else if e.downcast_ref::<rustls::Error>().is_some() {
+        Some(ErrorKind::Tls)
+    } else {
+        None
+    }
+}
+
+/// TLS and DNS failures arrive wrapped in `io::Error`s, sometimes twice; `io::Error::source`
+/// skips the wrapped error itself, so look inside explicitly.
+fn wrapped_kind(io_error: &io::Error) -> Option<ErrorKind> {
+    let mut inner = io_error.get_ref();
+    while let Some(e) = inner {
+        if let Some(kind) = known_kind(e) {
+            return Some(kind);
+        }
+        inner = e.downcast_ref::<io::Error>().and_then(io::Error::get_ref);
+    }
+    None
+}
+
+/// The error and its causes on one line, for logs.
+pub fn error_chain(error: &(dyn StdError + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        source = e.source();
+    }
+    text
+}
