@@ -254,6 +254,7 @@ fn alerts_for(c: &mut DbConnection, changes: &Changes) -> Result<Vec<Alert>, DbE
         sites,
         still_down,
         created_at: now_utc(),
+        detail: None,
     };
 
     let mut alerts = Vec::new();

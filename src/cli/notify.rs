@@ -29,8 +29,14 @@ fn test(db: &Db, settings: &Settings) -> Result<(), CliError> {
                 .into(),
         ));
     }
-    let alert =
-        Alert { event: Event::Test, outage: None, sites: Vec::new(), still_down: Vec::new(), created_at: now_utc() };
+    let alert = Alert {
+        event: Event::Test,
+        outage: None,
+        sites: Vec::new(),
+        still_down: Vec::new(),
+        created_at: now_utc(),
+        detail: None,
+    };
     let notification = {
         let mut conn = db.conn()?;
         write_transaction(&mut conn, |c| outbox::queue(c, settings, &alert))?

@@ -1,10 +1,11 @@
-//! What an alert says: the event and the sites it concerns, frozen when the alert is queued so
-//! a later delivery tells what was true then (even if a site was renamed or removed since).
+//! What an alert says: the event and the sites (or other things) it concerns, frozen when the
+//! alert is queued so a later delivery tells what was true then (even if a site was renamed or
+//! removed since).
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-/// What happened to an outage.
+/// What happened: to an outage, or to something else watched (an access log's traffic).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Event {
@@ -18,11 +19,22 @@ pub enum Event {
     OutageResolved,
     /// `sitewatch notify test`.
     Test,
+    /// An access log's mean hits per second rose above its threshold.
+    TrafficHigh,
+    /// An access log's mean hits per second fell back to its threshold or below.
+    TrafficRecovered,
 }
 
 impl Event {
-    pub const ALL: [Event; 5] =
-        [Event::OutageOpened, Event::SiteJoined, Event::SiteRecovered, Event::OutageResolved, Event::Test];
+    pub const ALL: [Event; 7] = [
+        Event::OutageOpened,
+        Event::SiteJoined,
+        Event::SiteRecovered,
+        Event::OutageResolved,
+        Event::Test,
+        Event::TrafficHigh,
+        Event::TrafficRecovered,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,6 +43,8 @@ impl Event {
             Event::SiteRecovered => "site_recovered",
             Event::OutageResolved => "outage_resolved",
             Event::Test => "test",
+            Event::TrafficHigh => "traffic_high",
+            Event::TrafficRecovered => "traffic_recovered",
         }
     }
 
@@ -63,7 +77,18 @@ pub struct AlertSite {
     pub up_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What an alert about something other than sites carries. Tagged by `kind` in the stored
+/// payload; each kind of watch adds its own variant, so readers match with a fallback arm.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AlertDetail {
+    /// An access log's traffic (`sitewatch traffic`): the mean over the window at `at`, the log
+    /// time (UTC) of the second at which it crossed the threshold.
+    Traffic { log: String, mean_hits_per_sec: f64, threshold: f64, window_secs: u32, at: NaiveDateTime },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
     pub event: Event,
     pub outage: Option<AlertOutage>,
@@ -73,6 +98,9 @@ pub struct Alert {
     /// Sites of the outage still down after this event, for context.
     pub still_down: Vec<AlertSite>,
     pub created_at: NaiveDateTime,
+    /// What the alert is about when that is not a site (absent from older stored alerts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<AlertDetail>,
 }
 
 #[cfg(test)]
@@ -85,5 +113,35 @@ mod tests {
             assert_eq!(Event::parse(event.as_str()), Some(event));
             assert_eq!(serde_json::to_string(&event).unwrap(), format!("\"{}\"", event.as_str()));
         }
+    }
+
+    #[test]
+    fn the_detail_is_tagged_by_kind_and_optional_in_stored_alerts() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap().and_hms_opt(10, 2, 40).unwrap();
+        let alert = Alert {
+            event: Event::TrafficHigh,
+            outage: None,
+            sites: Vec::new(),
+            still_down: Vec::new(),
+            created_at: at,
+            detail: Some(AlertDetail::Traffic {
+                log: "web".into(),
+                mean_hits_per_sec: 10.125,
+                threshold: 10.0,
+                window_secs: 120,
+                at,
+            }),
+        };
+        let json = serde_json::to_value(&alert).unwrap();
+        assert_eq!(json["event"], "traffic_high");
+        assert_eq!(json["detail"]["kind"], "traffic");
+        assert_eq!(json["detail"]["log"], "web");
+        assert_eq!(json["detail"]["window_secs"], 120);
+        assert_eq!(serde_json::from_value::<Alert>(json).unwrap(), alert);
+
+        let older = r#"{"event":"test","outage":null,"sites":[],"still_down":[],"created_at":"2026-11-30T10:02:40"}"#;
+        let read: Alert = serde_json::from_str(older).unwrap();
+        assert_eq!(read.detail, None);
+        assert!(!serde_json::to_string(&read).unwrap().contains("detail"), "no detail, no key");
     }
 }

@@ -297,6 +297,7 @@ mod tests {
             sites: vec![site("api", true)],
             still_down: vec![site("shop", false)],
             created_at: at(9, 46),
+            detail: None,
         };
         let context =
             MessageContext { public_url: "https://s.example.com/".parse().unwrap(), time_zone: chrono_tz::UTC };

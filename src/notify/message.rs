@@ -1,5 +1,8 @@
 //! What an alert says, in words: the headline, one line per site, the tweet, the webhook body
-//! and the e-mail's subject. E-mail bodies are askama templates fed by `EmailView`.
+//! and the e-mail's subject. E-mail bodies are askama templates fed by `EmailView`. Alerts about
+//! something other than sites put their own words in a submodule (`traffic`).
+
+pub mod traffic;
 
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
@@ -31,14 +34,34 @@ impl MessageContext {
         self.time_zone.from_utc_datetime(&t).format("%Y-%m-%d %H:%M %Z").to_string()
     }
 
-    /// The outage's page under `public_url`, which may itself sit below a path.
-    pub fn outage_link(&self, alert: &Alert) -> Option<String> {
-        let outage = alert.outage.as_ref()?;
+    /// `2026-11-21 10:30:05 CET`: the same to the second, for events timed by a log line.
+    pub fn local_time_secs(&self, t: NaiveDateTime) -> String {
+        self.time_zone.from_utc_datetime(&t).format("%Y-%m-%d %H:%M:%S %Z").to_string()
+    }
+
+    /// A page under `public_url`, which may itself sit below a path.
+    fn page(&self, path: &str) -> Option<String> {
         let mut base = self.public_url.clone();
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
         }
-        base.join(&format!("outages/{}", outage.id)).ok().map(String::from)
+        base.join(path).ok().map(String::from)
+    }
+
+    /// The outage's page under `public_url`, which may itself sit below a path.
+    pub fn outage_link(&self, alert: &Alert) -> Option<String> {
+        let outage = alert.outage.as_ref()?;
+        self.page(&format!("outages/{}", outage.id))
+    }
+
+    /// The web app's traffic page: each log's rate, chart and alert history.
+    pub fn traffic_link(&self) -> String {
+        self.page("traffic").unwrap_or_else(|| self.public_url.to_string())
+    }
+
+    /// Where an alert's "details" link points: its outage, or the traffic page.
+    pub fn details_link(&self, alert: &Alert) -> Option<String> {
+        if traffic::is_traffic(alert.event) { Some(self.traffic_link()) } else { self.outage_link(alert) }
     }
 
     pub fn dashboard_link(&self) -> String {
@@ -84,6 +107,7 @@ pub fn headline(alert: &Alert, max: usize) -> String {
             None => "All sites are back up".to_owned(),
         },
         Event::Test => "Test alert: sitewatch alerts reach you through this channel".to_owned(),
+        Event::TrafficHigh | Event::TrafficRecovered => traffic::headline(alert),
     }
 }
 
@@ -97,7 +121,8 @@ pub fn outage_duration(alert: &Alert) -> Option<i64> {
 pub fn symbol(event: Event) -> &'static str {
     match event {
         Event::OutageOpened | Event::SiteJoined => Status::Down.symbol(),
-        Event::SiteRecovered | Event::OutageResolved => Status::Up.symbol(),
+        Event::SiteRecovered | Event::OutageResolved | Event::TrafficRecovered => Status::Up.symbol(),
+        Event::TrafficHigh => "⚠",
         Event::Test => "ℹ",
     }
 }
@@ -118,6 +143,10 @@ pub fn subject(alert: &Alert) -> String {
 
 /// The tweet: the headline with as many site names as fit, the start time and the link.
 pub fn tweet(alert: &Alert, context: &MessageContext) -> String {
+    if traffic::is_traffic(alert.event) {
+        let text = format!("{} {}{}", symbol(alert.event), headline(alert, 1), traffic::when(alert, context));
+        return fit_tweet(&text, &format!(" {}", context.traffic_link()));
+    }
     let when = alert.outage.as_ref().map(|o| match alert.event {
         Event::OutageOpened | Event::SiteJoined => format!(" (since {})", context.local_time(o.started_at)),
         _ => String::new(),
@@ -132,8 +161,15 @@ pub fn tweet(alert: &Alert, context: &MessageContext) -> String {
         }
     }
     // Even one name is too long: cut the sentence, keep the link.
+    fit_tweet(&format!("{} {}", symbol(alert.event), headline(alert, 1)), &link)
+}
+
+/// `text` then `link`, the text cut (with an ellipsis) so that both fit in a tweet.
+fn fit_tweet(text: &str, link: &str) -> String {
+    if text.chars().count() + link.chars().count() <= TWEET_LIMIT {
+        return format!("{text}{link}");
+    }
     let room = TWEET_LIMIT.saturating_sub(link.chars().count() + 1);
-    let text = format!("{} {}", symbol(alert.event), headline(alert, 1));
     let cut: String = text.chars().take(room).collect();
     format!("{cut}…{link}")
 }
@@ -159,7 +195,11 @@ pub struct EmailView {
     pub started_at: Option<String>,
     pub resolved_at: Option<String>,
     pub duration: Option<String>,
+    /// Label and value lines for alerts that are not about sites (a traffic alert's log, mean...).
+    pub facts: Vec<(String, String)>,
     pub link: Option<String>,
+    /// What the link leads to, for the HTML body's anchor text.
+    pub link_label: &'static str,
     pub dashboard: String,
 }
 
@@ -181,7 +221,9 @@ impl EmailView {
             started_at: alert.outage.as_ref().map(|o| context.local_time(o.started_at)),
             resolved_at: alert.outage.as_ref().and_then(|o| o.resolved_at).map(|t| context.local_time(t)),
             duration: outage_duration(alert).map(readable_time),
-            link: context.outage_link(alert),
+            facts: traffic::facts(alert, context),
+            link: context.details_link(alert),
+            link_label: if traffic::is_traffic(alert.event) { "See the traffic" } else { "See the outage" },
             dashboard: context.dashboard_link(),
         }
     }
@@ -197,6 +239,9 @@ pub struct WebhookBody {
     pub sites: Vec<WebhookSite>,
     pub still_down: Vec<WebhookSite>,
     pub created_at: String,
+    /// A traffic alert's figures (absent for other events).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<traffic::WebhookTraffic>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -230,10 +275,11 @@ impl WebhookBody {
             up_at: s.up_at.map(rfc3339),
         };
         let link = context.outage_link(alert);
+        let sentence = format!("{} {}{}", symbol(alert.event), headline(alert, 10), traffic::when(alert, context));
         // A bare URL: Slack and Mattermost both turn it into a link.
-        let text = match &link {
-            Some(link) => format!("{} {} {link}", symbol(alert.event), headline(alert, 10)),
-            None => format!("{} {}", symbol(alert.event), headline(alert, 10)),
+        let text = match context.details_link(alert) {
+            Some(link) => format!("{sentence} {link}"),
+            None => sentence,
         };
         WebhookBody {
             event: alert.event.as_str(),
@@ -247,6 +293,7 @@ impl WebhookBody {
             sites: alert.sites.iter().map(site).collect(),
             still_down: alert.still_down.iter().map(site).collect(),
             created_at: rfc3339(alert.created_at),
+            traffic: traffic::WebhookTraffic::of(alert),
         }
     }
 }

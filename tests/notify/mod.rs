@@ -87,6 +87,7 @@ pub fn queue(handle: &Db, settings: &Settings, event: Event, slugs: &[&str]) -> 
             sites,
             still_down: Vec::new(),
             created_at: now_utc(),
+            detail: None,
         };
         outbox::queue(c, settings, &alert)
     })

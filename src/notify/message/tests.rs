@@ -32,6 +32,7 @@ fn alert(event: Event, sites: Vec<AlertSite>) -> Alert {
         sites,
         still_down: Vec::new(),
         created_at: at(9, 31),
+        detail: None,
     }
 }
 

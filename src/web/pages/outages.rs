@@ -85,6 +85,8 @@ fn describe_event(event: &str) -> String {
         Some(Event::SiteRecovered) => "A site came back".into(),
         Some(Event::OutageResolved) => "Outage resolved".into(),
         Some(Event::Test) => "Test alert".into(),
+        Some(Event::TrafficHigh) => "High traffic".into(),
+        Some(Event::TrafficRecovered) => "Traffic back to normal".into(),
         None => event.to_owned(),
     }
 }
