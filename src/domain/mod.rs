@@ -18,4 +18,5 @@ pub mod site_url;
 pub mod slug;
 pub mod status;
 pub mod time;
+pub mod traffic_limits;
 pub mod window;

@@ -33,6 +33,8 @@ pub struct Settings {
     pub twitter: TwitterSettings,
     pub webhooks: Vec<WebhookSettings>,
     pub retention: RetentionSettings,
+    /// Access logs `sitewatch traffic` watches when given no path.
+    pub traffic: Vec<TrafficSettings>,
     /// Where the settings came from; relative SQLite paths are resolved beside it.
     #[serde(skip)]
     pub source: Source,
@@ -116,6 +118,35 @@ pub struct WebhookSettings {
     pub secret: String,
 }
 
+/// One `[[traffic]]` entry: an access log to watch, and when its traffic counts as high.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrafficSettings {
+    /// Names the log in alerts, in the database and before its lines when several are watched.
+    pub name: String,
+    /// The log file; relative to the settings file.
+    pub path: PathBuf,
+    /// Mean hits per second over the window above which an alert goes out.
+    #[serde(default = "TrafficSettings::default_threshold")]
+    pub threshold: f64,
+    /// The window the mean is taken over, in seconds of log time.
+    #[serde(default = "TrafficSettings::default_window_secs")]
+    pub window_secs: u32,
+}
+
+impl TrafficSettings {
+    pub const DEFAULT_THRESHOLD: f64 = 10.0;
+    pub const DEFAULT_WINDOW_SECS: u32 = 120;
+
+    fn default_threshold() -> f64 {
+        TrafficSettings::DEFAULT_THRESHOLD
+    }
+
+    fn default_window_secs() -> u32 {
+        TrafficSettings::DEFAULT_WINDOW_SECS
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("{file}: cannot read the settings file: {reason}")]
@@ -139,6 +170,7 @@ impl Default for Settings {
             twitter: TwitterSettings::default(),
             webhooks: Vec::new(),
             retention: RetentionSettings::default(),
+            traffic: Vec::new(),
             source: Source::Defaults,
         }
     }
@@ -252,6 +284,11 @@ impl Settings {
             },
             Source::Defaults => PathBuf::from("."),
         }
+    }
+
+    /// A `[[traffic]]` entry's log file, resolved against the settings file's folder.
+    pub fn traffic_path(&self, entry: &TrafficSettings) -> PathBuf {
+        self.base_dir().join(&entry.path)
     }
 
     /// The parsed database location (validated when the settings were loaded).
