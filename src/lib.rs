@@ -12,4 +12,5 @@ pub mod logging;
 pub mod notify;
 pub mod settings;
 pub mod tls;
+pub mod traffic;
 pub mod web;
