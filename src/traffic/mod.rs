@@ -2,5 +2,6 @@
 //! are written, prints a report every interval of log time, and raises an alert through the
 //! outbox when the mean hits per second over a window rises above a threshold.
 
+pub mod alert_state;
 pub mod clock;
 pub mod line;
