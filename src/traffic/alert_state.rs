@@ -30,7 +30,8 @@ pub enum Step {
     Second { second: i64, hits: u32, mean: f64 },
     /// The seconds `from..to` had no hits and the window held none either: the mean stayed 0.
     Quiet { from: i64, to: i64 },
-    /// The mean crossed the threshold (reported after the `Second` it happened at).
+    /// The mean crossed the threshold at the end of a second; comes just before that `Second`,
+    /// so a report closed by that second follows the alert.
     Changed(Change),
 }
 
@@ -142,7 +143,6 @@ impl AlertState {
             self.next += 1;
 
             let mean = self.mean();
-            on(Step::Second { second, hits, mean });
             match self.alerting {
                 None if mean > self.threshold => {
                     self.alerting = Some(second);
@@ -154,6 +154,7 @@ impl AlertState {
                 }
                 _ => {}
             }
+            on(Step::Second { second, hits, mean });
         }
     }
 }

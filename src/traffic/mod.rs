@@ -4,4 +4,6 @@
 
 pub mod alert_state;
 pub mod clock;
+pub mod interval;
 pub mod line;
+pub mod monitor;
