@@ -7,3 +7,5 @@ pub mod clock;
 pub mod interval;
 pub mod line;
 pub mod monitor;
+pub mod tail;
+pub mod wake;
