@@ -21,16 +21,11 @@ pub struct TrafficFacts<'a> {
 
 impl<'a> TrafficFacts<'a> {
     pub fn of(alert: &'a Alert) -> Option<TrafficFacts<'a>> {
-        match &alert.detail {
-            Some(AlertDetail::Traffic { log, mean_hits_per_sec, threshold, window_secs, at }) => Some(TrafficFacts {
-                log,
-                mean: *mean_hits_per_sec,
-                threshold: *threshold,
-                window_secs: *window_secs,
-                at: *at,
-            }),
-            None => None,
-        }
+        // Other kinds of detail are not traffic alerts.
+        let Some(AlertDetail::Traffic { log, mean_hits_per_sec, threshold, window_secs, at }) = &alert.detail else {
+            return None;
+        };
+        Some(TrafficFacts { log, mean: *mean_hits_per_sec, threshold: *threshold, window_secs: *window_secs, at: *at })
     }
 
     /// "12.3 hits/s over the last 2 minutes".

@@ -36,7 +36,7 @@ impl Sink for Recorded {
     }
 }
 
-/// A valid line at Unix second `t` (2026-11-30 is day 20,422) for `path`.
+/// A valid line at Unix second `t` for `path`.
 fn line(t: i64, path: &str) -> String {
     let day = chrono::DateTime::from_timestamp(t, 0).unwrap();
     format!("10.0.0.1 - - [{}] \"GET {path} HTTP/1.1\" 200 10", day.format("%d/%b/%Y:%H:%M:%S +0000"))
@@ -48,7 +48,7 @@ fn feed(monitor: &mut Monitor, sink: &mut Recorded, lines: &[String]) {
     }
 }
 
-const T0: i64 = 1_796_032_800; // 2026-12-01 10:00:00 UTC, a whole minute
+const T0: i64 = 1_796_032_800; // 2026-11-30 10:00:00 UTC, a whole minute
 
 #[test]
 fn reports_come_per_interval_of_log_time_and_the_alert_before_its_report() {
