@@ -7,4 +7,5 @@ mod cli;
 mod db;
 mod history;
 mod notify;
+mod traffic;
 mod web;

@@ -45,6 +45,12 @@ impl Waker {
         (Waker { receiver, sender, poll, _watcher: watcher }, problem)
     }
 
+    /// Without file-system events: wakes every `poll` (or on `WakeHandle::wake`) only.
+    pub fn polling(poll: Duration) -> Waker {
+        let (sender, receiver) = sync_channel(1);
+        Waker { receiver, sender, poll, _watcher: None }
+    }
+
     pub fn handle(&self) -> WakeHandle {
         WakeHandle(self.sender.clone())
     }
