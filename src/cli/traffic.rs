@@ -18,7 +18,6 @@ pub(super) fn run(db: Db, settings: &Settings, args: TrafficArgs) -> Result<(), 
         RunOptions { every_secs: every, from_start: args.from_start, once: args.once, poll: RunOptions::DEFAULT_POLL };
     traffic::run(db, Arc::new(settings.clone()), logs, options).map_err(|error| match error {
         TrafficError::Usage(message) => CliError::Input(message),
-        TrafficError::Db(error) => CliError::Db(error),
         other => CliError::Failed(other.to_string()),
     })?;
     Ok(())

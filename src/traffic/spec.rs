@@ -4,8 +4,6 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::db::DbError;
-
 /// One log to watch, with its limits already checked (`domain::traffic_limits`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogSpec {
@@ -40,8 +38,6 @@ pub enum TrafficError {
     Usage(String),
     #[error("cannot read {path}: {reason}")]
     Read { path: String, reason: String },
-    #[error(transparent)]
-    Db(#[from] DbError),
     /// The database could not record what the watch found (after retries).
     #[error("cannot record the traffic in the database: {0}")]
     Record(String),
