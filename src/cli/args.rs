@@ -75,11 +75,12 @@ interval is shown (line numbers count from where reading began).\n\
 \n\
 Every --every seconds of log time it prints that interval's hits, top 5 sections (/pages/create\n\
 counts for /pages), hits by status class, bytes sent and distinct client hosts. When the mean hits\n\
-per second over --window rises above --threshold it prints\n\
-  High traffic generated an alert - hits = {mean}/s, triggered at {time}\n\
-and when it falls back to the threshold or below\n\
-  High traffic alert recovered - hits = {mean}/s, recovered at {time}\n\
-Each is recorded in the database and sent through every alert channel to the global recipients.\n\
+per second over --window rises above --threshold it prints\n  \
+High traffic generated an alert - hits = {mean}/s, triggered at {time}\n\
+and when it falls back to the threshold or below\n  \
+High traffic alert recovered - hits = {mean}/s, recovered at {time}\n\
+({time} is the log second the mean crossed at, RFC 3339.) Each is recorded in the database and\n\
+sent through every alert channel to the global recipients.\n\
 \n\
 The log is followed across rotation (rename and re-create) and truncation. With no PATH, every\n\
 [[traffic]] entry of the settings is watched, each line starting with the entry's name. Ctrl-C ends\n\
