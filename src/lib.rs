@@ -13,4 +13,5 @@ pub mod manage;
 pub mod notify;
 pub mod settings;
 pub mod tls;
+pub mod traffic;
 pub mod web;

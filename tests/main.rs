@@ -8,4 +8,5 @@ mod db;
 mod history;
 mod manage;
 mod notify;
+mod traffic;
 mod web;

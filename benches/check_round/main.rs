@@ -13,12 +13,15 @@
 //! that scenario, as does SITEWATCH_BENCH_KINDS_ONLY=1 for the first table.
 
 mod farm;
+#[path = "../common/rusage.rs"]
+mod rusage;
 mod setup;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use farm::Farm;
+use rusage::wait_with_rusage;
 use setup::BenchDb;
 
 /// Sites that share one listening port; 1,000 ports x 10 sites makes 10,000 distinct targets.
@@ -168,14 +171,4 @@ fn run_check(db: &BenchDb, concurrency: &str, timeout: &str) -> Round {
     assert_eq!(status, 0, "check failed");
     let run = setup::latest_run(db);
     Round { wall, db_write_ms: run.db_write_ms.unwrap_or(-1), max_rss_kb, checked: run.sites_checked, up: run.sites_up }
-}
-
-/// Reaps the child with wait4 to read its peak resident set size (in KiB on Linux).
-fn wait_with_rusage(pid: libc::pid_t) -> (i32, i64) {
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(reaped, pid, "wait4 failed");
-    (libc::WEXITSTATUS(status), usage.ru_maxrss)
 }

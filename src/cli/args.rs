@@ -63,6 +63,55 @@ pub enum Command {
         after_help = "Examples:\n  sitewatch purge --older-than 90d --dry-run\n  sitewatch purge --older-than 12h"
     )]
     Purge(PurgeArgs),
+    /// Watch HTTP access logs: a traffic report every interval, and an alert on high traffic
+    #[command(after_help = TRAFFIC_HELP)]
+    Traffic(TrafficArgs),
+}
+
+const TRAFFIC_HELP: &str = "Lines are in Common or Combined Log Format. Time is the lines' own (log time), never the\n\
+clock, so a replay prints what a live run printed. A line up to 10 s out of order counts in its own\n\
+second; older ones are counted as late. Lines that do not parse are counted and the first of each\n\
+interval is shown (line numbers count from where reading began).\n\
+\n\
+Every --every seconds of log time it prints that interval's hits, top 5 sections (/pages/create\n\
+counts for /pages), hits by status class, bytes sent and distinct client hosts. When the mean hits\n\
+per second over --window rises above --threshold it prints\n  \
+High traffic generated an alert - hits = {mean}/s, triggered at {time}\n\
+and when it falls back to the threshold or below\n  \
+High traffic alert recovered - hits = {mean}/s, recovered at {time}\n\
+({time} is the log second the mean crossed at, RFC 3339.) Each is recorded in the database and\n\
+sent through every alert channel to the global recipients.\n\
+\n\
+The log is followed across rotation (rename and re-create) and truncation. With no PATH, every\n\
+[[traffic]] entry of the settings is watched, each line starting with the entry's name. Ctrl-C ends\n\
+a live run.\n\
+\n\
+Examples:\n  \
+sitewatch traffic /var/log/nginx/access.log\n  \
+sitewatch traffic access.log --threshold 50 --window 60 --every 30\n  \
+sitewatch traffic old-access.log --from-start --once     (a replay: read, report, alert, exit)\n  \
+sitewatch --config /etc/sitewatch/sitewatch.toml traffic  (every [[traffic]] entry)";
+
+#[derive(Debug, Args)]
+pub struct TrafficArgs {
+    /// The access log to watch; without it, every [[traffic]] entry of the settings
+    pub path: Option<PathBuf>,
+    /// Alert when the mean hits per second over the window rises above this [default: 10, or the
+    /// [[traffic]] entry's]
+    #[arg(long, value_name = "N")]
+    pub threshold: Option<f64>,
+    /// Seconds of log time the mean is taken over [default: 120, or the [[traffic]] entry's]
+    #[arg(long, value_name = "SECS")]
+    pub window: Option<u32>,
+    /// Seconds of log time per report
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub every: u32,
+    /// Read what the log already holds first (otherwise only lines written from now on)
+    #[arg(long)]
+    pub from_start: bool,
+    /// Read to the end, print the last interval, deliver the alerts and exit
+    #[arg(long)]
+    pub once: bool,
 }
 
 const IMPORT_HELP: &str = "Accepted formats (by extension, or by content when the extension is unknown):\n\

@@ -12,6 +12,7 @@ mod purge;
 mod recipient;
 mod site;
 mod token;
+mod traffic;
 mod user;
 
 use std::fmt::Display;
@@ -121,5 +122,6 @@ pub fn run(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Import(args) => import::run(&db, args),
         Command::Notify(cmd) => notify::run(&db, settings, cmd),
         Command::Purge(args) => purge::run(&db, args),
+        Command::Traffic(args) => traffic::run(db, settings, args),
     }
 }

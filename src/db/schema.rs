@@ -257,6 +257,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    traffic_logs (name) {
+        name -> Text,
+        path -> Text,
+        threshold -> Double,
+        window_secs -> Integer,
+        mean -> Double,
+        alerting_since -> Nullable<Timestamp>,
+        as_of -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    traffic_minutes (log, minute) {
+        log -> Text,
+        minute -> Timestamp,
+        hits -> BigInt,
+    }
+}
+
+diesel::table! {
+    traffic_alerts (id) {
+        id -> Text,
+        log -> Text,
+        event -> Text,
+        mean -> Double,
+        threshold -> Double,
+        window_secs -> Integer,
+        log_time -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sites -> groups (group_id));
 diesel::joinable!(site_views -> sites (site_id));
 diesel::joinable!(site_rollups_hourly -> sites (site_id));
@@ -288,4 +322,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     deliveries,
     alert_channels,
+    traffic_logs,
+    traffic_minutes,
+    traffic_alerts,
 );

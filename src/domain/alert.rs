@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-/// What happened to an outage.
+/// What happened: to an outage, or to something else watched (an access log's traffic).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Event {
@@ -23,10 +23,14 @@ pub enum Event {
     Test,
     /// The outage is still open after another `[alerts] remind_every_mins`.
     Reminder,
+    /// An access log's mean hits per second rose above its threshold.
+    TrafficHigh,
+    /// An access log's mean hits per second fell back to its threshold or below.
+    TrafficRecovered,
 }
 
 impl Event {
-    pub const ALL: [Event; 7] = [
+    pub const ALL: [Event; 9] = [
         Event::OutageOpened,
         Event::SiteJoined,
         Event::SiteRecovered,
@@ -34,6 +38,8 @@ impl Event {
         Event::TlsExpiring,
         Event::Test,
         Event::Reminder,
+        Event::TrafficHigh,
+        Event::TrafficRecovered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +51,8 @@ impl Event {
             Event::TlsExpiring => "tls_expiring",
             Event::Test => "test",
             Event::Reminder => "reminder",
+            Event::TrafficHigh => "traffic_high",
+            Event::TrafficRecovered => "traffic_recovered",
         }
     }
 
@@ -77,7 +85,7 @@ pub struct AlertSite {
     pub up_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
     pub event: Event,
     pub outage: Option<AlertOutage>,
@@ -92,8 +100,9 @@ pub struct Alert {
     pub detail: Option<AlertDetail>,
 }
 
-/// The facts particular to one kind of alert, beyond the outage and its sites.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The facts particular to one kind of alert, beyond the outage and its sites. Tagged by
+/// `kind` in the stored payload; readers that care about one kind match with a fallback arm.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AlertDetail {
     /// Reminder `number` of an open outage, sent when it had been open `open_secs` (a whole
@@ -102,6 +111,9 @@ pub enum AlertDetail {
     /// The site's certificate expires at `expires_at` (UTC), `days_left` whole days from when
     /// the alert was queued; `threshold_days` is the value of `check.tls_expiry_days` crossed.
     Certificate { expires_at: NaiveDateTime, days_left: i64, threshold_days: u32 },
+    /// An access log's traffic (`sitewatch traffic`): the mean over the window at `at`, the log
+    /// time (UTC) of the second at which it crossed the threshold.
+    Traffic { log: String, mean_hits_per_sec: f64, threshold: f64, window_secs: u32, at: NaiveDateTime },
 }
 
 #[cfg(test)]
@@ -132,5 +144,35 @@ mod tests {
         let json = serde_json::to_value(&reminder).unwrap();
         assert_eq!(json["detail"], serde_json::json!({"kind": "reminder", "number": 3, "open_secs": 2700}));
         assert_eq!(serde_json::from_value::<Alert>(json).unwrap(), reminder);
+    }
+
+    #[test]
+    fn a_traffic_detail_carries_the_log_and_its_figures() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap().and_hms_opt(10, 2, 40).unwrap();
+        let alert = Alert {
+            event: Event::TrafficHigh,
+            outage: None,
+            sites: Vec::new(),
+            still_down: Vec::new(),
+            created_at: at,
+            detail: Some(AlertDetail::Traffic {
+                log: "web".into(),
+                mean_hits_per_sec: 10.125,
+                threshold: 10.0,
+                window_secs: 120,
+                at,
+            }),
+        };
+        let json = serde_json::to_value(&alert).unwrap();
+        assert_eq!(json["event"], "traffic_high");
+        assert_eq!(json["detail"]["kind"], "traffic");
+        assert_eq!(json["detail"]["log"], "web");
+        assert_eq!(json["detail"]["window_secs"], 120);
+        assert_eq!(serde_json::from_value::<Alert>(json).unwrap(), alert);
+
+        let older = r#"{"event":"test","outage":null,"sites":[],"still_down":[],"created_at":"2026-11-30T10:02:40"}"#;
+        let read: Alert = serde_json::from_str(older).unwrap();
+        assert_eq!(read.detail, None);
+        assert!(!serde_json::to_string(&read).unwrap().contains("detail"), "no detail, no key");
     }
 }

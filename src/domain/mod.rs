@@ -29,4 +29,5 @@ pub mod target;
 pub mod text;
 pub mod time;
 pub mod tls_expiry;
+pub mod traffic_limits;
 pub mod window;

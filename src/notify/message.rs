@@ -1,8 +1,10 @@
 //! What an alert says, in words: the headline, one line per site, the tweet, the webhook body
 //! and the e-mail's subject. E-mail bodies are askama templates fed by `EmailView`; SMS texts
-//! are in `sms`.
+//! are in `sms`. Alerts about something other than sites put their own words in a submodule
+//! (`traffic`).
 
 mod sms;
+pub mod traffic;
 
 pub use sms::{SMS_LIMIT, sms_text};
 
@@ -36,14 +38,29 @@ impl MessageContext {
         self.time_zone.from_utc_datetime(&t).format("%Y-%m-%d %H:%M %Z").to_string()
     }
 
-    /// The outage's page under `public_url`, which may itself sit below a path.
-    pub fn outage_link(&self, alert: &Alert) -> Option<String> {
-        let outage = alert.outage.as_ref()?;
+    /// `2026-11-21 10:30:05 CET`: the same to the second, for events timed by a log line.
+    pub fn local_time_secs(&self, t: NaiveDateTime) -> String {
+        self.time_zone.from_utc_datetime(&t).format("%Y-%m-%d %H:%M:%S %Z").to_string()
+    }
+
+    /// A page under `public_url`, which may itself sit below a path.
+    fn page(&self, path: &str) -> Option<String> {
         let mut base = self.public_url.clone();
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
         }
-        base.join(&format!("outages/{}", outage.id)).ok().map(String::from)
+        base.join(path).ok().map(String::from)
+    }
+
+    /// The outage's page under `public_url`, which may itself sit below a path.
+    pub fn outage_link(&self, alert: &Alert) -> Option<String> {
+        let outage = alert.outage.as_ref()?;
+        self.page(&format!("outages/{}", outage.id))
+    }
+
+    /// The web app's traffic page: each log's rate, chart and alert history.
+    pub fn traffic_link(&self) -> String {
+        self.page("traffic").unwrap_or_else(|| self.public_url.to_string())
     }
 
     pub fn dashboard_link(&self) -> String {
@@ -60,12 +77,23 @@ impl MessageContext {
         base.join(&format!("sites/{}", site.slug)).ok().map(String::from)
     }
 
-    /// Where an alert points: its outage, or else the site it is about.
+    /// Where an alert points: its outage, the site a certificate belongs to, or the traffic
+    /// page.
     pub fn link(&self, alert: &Alert) -> Option<String> {
         self.outage_link(alert).or_else(|| match alert.event {
             Event::TlsExpiring => self.site_link(alert),
+            Event::TrafficHigh | Event::TrafficRecovered => Some(self.traffic_link()),
             _ => None,
         })
+    }
+
+    /// The words of an alert's link: "See the outage", "See the site", "See the traffic".
+    pub fn link_label(alert: &Alert) -> &'static str {
+        match alert.event {
+            _ if alert.outage.is_some() => "See the outage",
+            Event::TrafficHigh | Event::TrafficRecovered => "See the traffic",
+            _ => "See the site",
+        }
     }
 }
 
@@ -116,6 +144,7 @@ pub fn headline(alert: &Alert, max: usize) -> String {
         Event::Reminder => {
             format!("Still down after {}: {}", readable_time(open_for(alert).unwrap_or(0)), listed(sites, max))
         }
+        Event::TrafficHigh | Event::TrafficRecovered => traffic::headline(alert),
     }
 }
 
@@ -177,8 +206,8 @@ pub fn outage_duration(alert: &Alert) -> Option<i64> {
 pub fn symbol(event: Event) -> &'static str {
     match event {
         Event::OutageOpened | Event::SiteJoined | Event::Reminder => Status::Down.symbol(),
-        Event::SiteRecovered | Event::OutageResolved => Status::Up.symbol(),
-        Event::TlsExpiring => "⚠",
+        Event::SiteRecovered | Event::OutageResolved | Event::TrafficRecovered => Status::Up.symbol(),
+        Event::TlsExpiring | Event::TrafficHigh => "⚠",
         Event::Test => "ℹ",
     }
 }
@@ -200,6 +229,10 @@ pub fn subject(alert: &Alert) -> String {
 
 /// The tweet: the headline with as many site names as fit, the start time and the link.
 pub fn tweet(alert: &Alert, context: &MessageContext) -> String {
+    if traffic::is_traffic(alert.event) {
+        let text = format!("{} {}{}", symbol(alert.event), headline(alert, 1), traffic::when(alert, context));
+        return fit_tweet(&text, &format!(" {}", context.traffic_link()));
+    }
     let when = alert.outage.as_ref().map(|o| match alert.event {
         Event::OutageOpened | Event::SiteJoined | Event::Reminder => {
             format!(" (since {})", context.local_time(o.started_at))
@@ -217,8 +250,15 @@ pub fn tweet(alert: &Alert, context: &MessageContext) -> String {
         }
     }
     // Even one name is too long: cut the sentence, keep the link.
+    fit_tweet(&format!("{} {}", symbol(alert.event), headline(alert, 1)), &link)
+}
+
+/// `text` then `link`, the text cut (with an ellipsis) so that both fit in a tweet.
+fn fit_tweet(text: &str, link: &str) -> String {
+    if text.chars().count() + link.chars().count() <= TWEET_LIMIT {
+        return format!("{text}{link}");
+    }
     let room = TWEET_LIMIT.saturating_sub(link.chars().count() + 1);
-    let text = format!("{} {}", symbol(alert.event), headline(alert, 1));
     let cut: String = text.chars().take(room).collect();
     format!("{cut}…{link}")
 }
@@ -244,8 +284,10 @@ pub struct EmailView {
     pub started_at: Option<String>,
     pub resolved_at: Option<String>,
     pub duration: Option<String>,
+    /// Label and value lines for alerts that are not about sites (a traffic alert's log, mean...).
+    pub facts: Vec<(String, String)>,
     pub link: Option<String>,
-    /// The words of the link: "See the outage", "See the site".
+    /// What the link leads to, for the HTML body's anchor text.
     pub link_label: &'static str,
     pub dashboard: String,
 }
@@ -269,8 +311,9 @@ impl EmailView {
             started_at: alert.outage.as_ref().map(|o| context.local_time(o.started_at)),
             resolved_at: alert.outage.as_ref().and_then(|o| o.resolved_at).map(|t| context.local_time(t)),
             duration: outage_duration(alert).map(readable_time),
+            facts: traffic::facts(alert, context),
             link: context.link(alert),
-            link_label: if alert.outage.is_some() { "See the outage" } else { "See the site" },
+            link_label: MessageContext::link_label(alert),
             dashboard: context.dashboard_link(),
         }
     }
@@ -289,9 +332,12 @@ pub struct WebhookBody {
     /// What only some kinds of alert carry (a reminder's number, a certificate's expiry).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<WebhookDetail>,
+    /// A traffic alert's figures (absent for other events).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<traffic::WebhookTraffic>,
 }
 
-/// `Alert::detail` with its times in RFC 3339.
+/// `Alert::detail` with its times in RFC 3339 (traffic has a key of its own: `traffic`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WebhookDetail {
@@ -300,16 +346,17 @@ pub enum WebhookDetail {
 }
 
 impl WebhookDetail {
-    fn new(detail: &AlertDetail) -> WebhookDetail {
+    fn new(detail: &AlertDetail) -> Option<WebhookDetail> {
         match detail {
             AlertDetail::Reminder { number, open_secs } => {
-                WebhookDetail::Reminder { number: *number, open_secs: *open_secs }
+                Some(WebhookDetail::Reminder { number: *number, open_secs: *open_secs })
             }
-            AlertDetail::Certificate { expires_at, days_left, threshold_days } => WebhookDetail::Certificate {
+            AlertDetail::Certificate { expires_at, days_left, threshold_days } => Some(WebhookDetail::Certificate {
                 expires_at: rfc3339(*expires_at),
                 days_left: *days_left,
                 threshold_days: *threshold_days,
-            },
+            }),
+            AlertDetail::Traffic { .. } => None,
         }
     }
 }
@@ -345,10 +392,11 @@ impl WebhookBody {
             up_at: s.up_at.map(rfc3339),
         };
         let link = context.link(alert);
+        let sentence = format!("{} {}{}", symbol(alert.event), headline(alert, 10), traffic::when(alert, context));
         // A bare URL: Slack and Mattermost both turn it into a link.
         let text = match &link {
-            Some(link) => format!("{} {} {link}", symbol(alert.event), headline(alert, 10)),
-            None => format!("{} {}", symbol(alert.event), headline(alert, 10)),
+            Some(link) => format!("{sentence} {link}"),
+            None => sentence,
         };
         WebhookBody {
             event: alert.event.as_str(),
@@ -362,7 +410,8 @@ impl WebhookBody {
             sites: alert.sites.iter().map(site).collect(),
             still_down: alert.still_down.iter().map(site).collect(),
             created_at: rfc3339(alert.created_at),
-            detail: alert.detail.as_ref().map(WebhookDetail::new),
+            detail: alert.detail.as_ref().and_then(WebhookDetail::new),
+            traffic: traffic::WebhookTraffic::of(alert),
         }
     }
 }

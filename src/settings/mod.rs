@@ -38,6 +38,8 @@ pub struct Settings {
     pub alerts: AlertsSettings,
     pub retention: RetentionSettings,
     pub web: WebSettings,
+    /// Access logs `sitewatch traffic` watches when given no path.
+    pub traffic: Vec<TrafficSettings>,
     /// Where the settings came from; relative SQLite paths are resolved beside it.
     #[serde(skip)]
     pub source: Source,
@@ -158,6 +160,35 @@ pub struct WebhookSettings {
     pub format: WebhookFormat,
 }
 
+/// One `[[traffic]]` entry: an access log to watch, and when its traffic counts as high.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrafficSettings {
+    /// Names the log in alerts, in the database and before its lines when several are watched.
+    pub name: String,
+    /// The log file; relative to the settings file.
+    pub path: PathBuf,
+    /// Mean hits per second over the window above which an alert goes out.
+    #[serde(default = "TrafficSettings::default_threshold")]
+    pub threshold: f64,
+    /// The window the mean is taken over, in seconds of log time.
+    #[serde(default = "TrafficSettings::default_window_secs")]
+    pub window_secs: u32,
+}
+
+impl TrafficSettings {
+    pub const DEFAULT_THRESHOLD: f64 = 10.0;
+    pub const DEFAULT_WINDOW_SECS: u32 = 120;
+
+    fn default_threshold() -> f64 {
+        TrafficSettings::DEFAULT_THRESHOLD
+    }
+
+    fn default_window_secs() -> u32 {
+        TrafficSettings::DEFAULT_WINDOW_SECS
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("{file}: cannot read the settings file: {reason}")]
@@ -184,6 +215,7 @@ impl Default for Settings {
             alerts: AlertsSettings::default(),
             retention: RetentionSettings::default(),
             web: WebSettings::default(),
+            traffic: Vec::new(),
             source: Source::Defaults,
         }
     }
@@ -309,6 +341,11 @@ impl Settings {
     /// Where `check.tls_ca_file` is, resolved beside the settings file; `None` when unset.
     pub fn tls_ca_path(&self) -> Option<PathBuf> {
         (!self.check.tls_ca_file.is_empty()).then(|| self.base_dir().join(&self.check.tls_ca_file))
+    }
+
+    /// A `[[traffic]]` entry's log file, resolved against the settings file's folder.
+    pub fn traffic_path(&self, entry: &TrafficSettings) -> PathBuf {
+        self.base_dir().join(&entry.path)
     }
 
     /// The parsed database location (validated when the settings were loaded).

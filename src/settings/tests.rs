@@ -152,7 +152,7 @@ fn every_settings_key_can_be_overridden_from_the_environment() {
     for (key, value) in defaults.as_table().unwrap() {
         match value {
             toml::Value::Table(section) => file_keys.extend(section.keys().map(|k| format!("{key}.{k}"))),
-            toml::Value::Array(_) if key == "webhooks" => {}
+            toml::Value::Array(_) if key == "webhooks" || key == "traffic" => {}
             _ => file_keys.push(key.clone()),
         }
     }
@@ -240,4 +240,33 @@ fn the_check_ca_file_is_found_beside_the_settings_file() {
     std::fs::write(dir.path().join("private-ca.pem"), "-----BEGIN CERTIFICATE-----\n").unwrap();
     let s = Settings::from_parts(Some((&config, text)), &[]).unwrap();
     assert_eq!(s.tls_ca_path(), Some(dir.path().join("private-ca.pem")));
+}
+
+#[test]
+fn traffic_entries_default_their_limits_and_name_the_key_when_wrong() {
+    let s = load("[[traffic]]\nname = \"web\"\npath = \"logs/access.log\"\n", &[]).unwrap();
+    assert_eq!(s.traffic.len(), 1);
+    assert_eq!((s.traffic[0].threshold, s.traffic[0].window_secs), (10.0, 120));
+    assert_eq!(s.traffic_path(&s.traffic[0]), Path::new("/etc/sitewatch/logs/access.log"));
+    let s = load("[[traffic]]\nname = \"api\"\npath = \"/var/log/a.log\"\nthreshold = 2.5\nwindow_secs = 60\n", &[])
+        .unwrap();
+    assert_eq!((s.traffic[0].threshold, s.traffic[0].window_secs), (2.5, 60));
+    assert_eq!(s.traffic_path(&s.traffic[0]), Path::new("/var/log/a.log"), "absolute paths stay");
+
+    let cases = [
+        ("[[traffic]]\nname = \"\"\npath = \"a.log\"\n", "key `traffic[0].name`"),
+        ("[[traffic]]\nname = \"web\"\npath = \"\"\n", "key `traffic[0].path`"),
+        ("[[traffic]]\nname = \"web\"\n", "traffic[0]"),
+        ("[[traffic]]\nname = \"web\"\npath = \"a.log\"\nthreshold = 0\n", "key `traffic[0].threshold`"),
+        ("[[traffic]]\nname = \"web\"\npath = \"a.log\"\nwindow_secs = 0\n", "key `traffic[0].window_secs`"),
+        ("[[traffic]]\nname = \"web\"\npath = \"a.log\"\nwindow = 60\n", "window"),
+        (
+            "[[traffic]]\nname = \"web\"\npath = \"a.log\"\n[[traffic]]\nname = \"Web\"\npath = \"b.log\"\n",
+            "key `traffic[1].name`",
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = error_of(text, &[]);
+        assert!(error.contains(expected), "{text}: {error}");
+    }
 }

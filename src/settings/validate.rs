@@ -1,12 +1,15 @@
 //! Checks that span more than one value's type: ranges, required credentials, address formats.
 
-use super::{Settings, SmtpTls};
+use std::collections::HashSet;
+
+use super::{Settings, SmtpTls, TrafficSettings};
 use crate::domain::database_url::DatabaseUrl;
 use crate::domain::email::EmailAddress;
 use crate::domain::ping::MAX_PING_PROBES;
 
 /// The most a keyword check may read of a page: 100 MiB.
 const MAX_KEYWORD_BYTES: u64 = 100 * 1024 * 1024;
+use crate::domain::traffic_limits;
 
 pub(super) fn check(s: &Settings) -> Result<(), String> {
     DatabaseUrl::parse(&s.database_url, &s.base_dir()).map_err(|e| format!("key `database_url`: {e}"))?;
@@ -116,7 +119,8 @@ pub(super) fn check(s: &Settings) -> Result<(), String> {
     for (i, hook) in s.webhooks.iter().enumerate() {
         http_url(&format!("webhooks[{i}].url"), &hook.url)?;
     }
-    super::alerts::check(s)
+    super::alerts::check(s)?;
+    traffic(&s.traffic)
 }
 
 /// A readable file holding at least one PEM certificate.
@@ -125,6 +129,34 @@ fn pem_certificates(key: &str, path: &std::path::Path) -> Result<(), String> {
         std::fs::read_to_string(path).map_err(|err| format!("key `{key}`: cannot read {}: {err}", path.display()))?;
     if !pem.contains("-----BEGIN CERTIFICATE-----") {
         return Err(format!("key `{key}`: {} holds no PEM certificate", path.display()));
+    }
+    Ok(())
+}
+
+/// `[[traffic]]` entries: a usable, unique name (it keys the log's rows and prefixes its
+/// lines), a path, and limits the watch accepts.
+fn traffic(entries: &[TrafficSettings]) -> Result<(), String> {
+    let mut names = HashSet::new();
+    for (i, t) in entries.iter().enumerate() {
+        let name = t.name.trim();
+        if name.is_empty() {
+            return Err(format!("key `traffic[{i}].name`: cannot be empty; it names the log in alerts"));
+        }
+        if name != t.name || t.name.chars().any(char::is_control) || t.name.chars().count() > 100 {
+            return Err(format!(
+                "key `traffic[{i}].name`: `{}` must be at most 100 characters, without control characters or \
+                 spaces around it",
+                t.name.escape_debug()
+            ));
+        }
+        if !names.insert(name.to_lowercase()) {
+            return Err(format!("key `traffic[{i}].name`: `{name}` names an earlier [[traffic]] entry too"));
+        }
+        if t.path.as_os_str().is_empty() {
+            return Err(format!("key `traffic[{i}].path`: the access log to watch is required"));
+        }
+        traffic_limits::threshold(t.threshold).map_err(|e| format!("key `traffic[{i}].threshold`: {e}"))?;
+        traffic_limits::window_secs(t.window_secs).map_err(|e| format!("key `traffic[{i}].window_secs`: {e}"))?;
     }
     Ok(())
 }

@@ -15,4 +15,5 @@ pub mod rollup;
 pub mod site;
 pub mod site_state;
 pub mod site_view;
+pub mod traffic;
 pub mod user;

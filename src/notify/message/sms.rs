@@ -3,7 +3,8 @@
 
 use chrono::{NaiveDateTime, TimeZone};
 
-use super::{MessageContext, certificate, in_days, open_for, outage_duration};
+use super::traffic::TrafficFacts;
+use super::{MessageContext, certificate, headline, in_days, open_for, outage_duration};
 use crate::domain::alert::{Alert, AlertSite, Event};
 use crate::domain::gsm7;
 use crate::domain::readable::readable_time;
@@ -45,6 +46,19 @@ pub fn sms_text(alert: &Alert, context: &MessageContext) -> String {
                 None => format!("CERT of {list} expires soon"),
             },
             Event::Test => "sitewatch test alert: SMS alerts reach this number.".to_owned(),
+            Event::TrafficHigh | Event::TrafficRecovered => match TrafficFacts::of(alert) {
+                Some(f) if alert.event == Event::TrafficHigh => {
+                    format!(
+                        "HIGH TRAFFIC {}: {:.1}/s > {}/s at {}",
+                        short_name(f.log),
+                        f.mean,
+                        f.threshold,
+                        clock(f.at)
+                    )
+                }
+                Some(f) => format!("TRAFFIC OK {}: {:.1}/s at {}", short_name(f.log), f.mean, clock(f.at)),
+                None => headline(alert, 1),
+            },
             Event::Reminder => {
                 format!("STILL DOWN after {}: {list}{}", readable_time(open_for(alert).unwrap_or(0)), since(started))
             }
@@ -181,6 +195,18 @@ mod tests {
                 }
                 Event::OutageResolved => a.outage.as_mut().unwrap().resolved_at = Some(at(13, 30)),
                 Event::Reminder => a.detail = Some(AlertDetail::Reminder { number: 3, open_secs: 2700 }),
+                Event::TrafficHigh | Event::TrafficRecovered => {
+                    (a.outage, a.sites) = (None, Vec::new());
+                    let mean = if event == Event::TrafficHigh { 12.34 } else { 4.0 };
+                    let (threshold, window_secs, at) = (10.0, 120, at(13, 5));
+                    a.detail = Some(AlertDetail::Traffic {
+                        log: "web".into(),
+                        mean_hits_per_sec: mean,
+                        threshold,
+                        window_secs,
+                        at,
+                    });
+                }
                 Event::TlsExpiring => {
                     let expires_at = at(13, 30) + chrono::TimeDelta::days(6);
                     (a.outage, a.sites) = (None, vec![site("shop")]);
@@ -203,6 +229,8 @@ mod tests {
                 "CERT of shop expires in 6 days (27 Nov 14:30)",
                 "sitewatch test alert: SMS alerts reach this number.",
                 "STILL DOWN after 45 minutes: api, shop since 14:02",
+                "HIGH TRAFFIC web: 12.3/s > 10/s at 14:05",
+                "TRAFFIC OK web: 4.0/s at 14:05",
             ]
         );
     }

@@ -124,11 +124,12 @@ fn ntfy(alert: &Alert, context: &MessageContext) -> Rendered {
         body.push('\n');
         body.push_str(&line);
     }
-    let down = matches!(alert.event, Event::OutageOpened | Event::SiteJoined | Event::Reminder);
+    let down = matches!(alert.event, Event::OutageOpened | Event::SiteJoined | Event::Reminder | Event::TrafficHigh);
     let tags = match alert.event {
         Event::OutageOpened | Event::SiteJoined | Event::Reminder => "rotating_light",
         Event::SiteRecovered | Event::OutageResolved => "white_check_mark",
-        Event::TlsExpiring => "warning",
+        Event::TlsExpiring | Event::TrafficHigh => "warning",
+        Event::TrafficRecovered => "white_check_mark",
         Event::Test => "information_source",
     };
     let mut headers = vec![

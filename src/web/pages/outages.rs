@@ -85,6 +85,8 @@ fn describe_event(event: &str) -> String {
         Some(Event::TlsExpiring) => "Certificate expiring".into(),
         Some(Event::Test) => "Test alert".into(),
         Some(Event::Reminder) => "Reminder: still down".into(),
+        Some(Event::TrafficHigh) => "High traffic".into(),
+        Some(Event::TrafficRecovered) => "Traffic back to normal".into(),
         None => event.to_owned(),
     }
 }

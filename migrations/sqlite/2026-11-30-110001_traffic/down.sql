@@ -1,0 +1,3 @@
+DROP TABLE traffic_alerts;
+DROP TABLE traffic_minutes;
+DROP TABLE traffic_logs;
