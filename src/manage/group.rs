@@ -43,8 +43,18 @@ pub struct GroupChange {
     pub display_order: Option<i32>,
 }
 
+/// Display orders are small numbers; anything past this is a typo.
+pub const MAX_DISPLAY_ORDER: i64 = 1_000_000;
+
 fn display_order(errors: &mut FieldErrors, input: Input<i64>) -> Option<Option<i32>> {
-    let order = |n: i64| i32::try_from(n).map_err(|_| format!("{n} is out of range for a display order"));
+    let order = |n: i64| {
+        if n.abs() > MAX_DISPLAY_ORDER {
+            return Err(format!(
+                "{n} is out of range: a display order is from -{MAX_DISPLAY_ORDER} to {MAX_DISPLAY_ORDER}"
+            ));
+        }
+        Ok(n as i32)
+    };
     match input {
         Input::Absent | Input::Null => Some(None),
         Input::Value(n) => errors.check("display_order", order(n)).map(Some),

@@ -31,6 +31,8 @@ pub(super) fn check(s: &Settings) -> Result<(), String> {
     if c.user_agent.trim().is_empty() {
         return Err("key `check.user_agent`: cannot be empty".into());
     }
+    crate::domain::text::check_line(&c.user_agent, 200)
+        .map_err(|e| format!("key `check.user_agent`: {e}; it is sent as an HTTP header"))?;
     positive("check.ping_probes", u64::from(c.ping_probes), u64::from(MAX_PING_PROBES))?;
     positive("check.ping_gap_ms", c.ping_gap_ms, 60_000)?;
     positive("check.ping_down_loss_percent", u64::from(c.ping_down_loss_percent), 100)?;

@@ -6,6 +6,7 @@ mod alerts;
 mod api;
 mod auth;
 mod browser;
+mod edges;
 mod fixtures;
 mod metrics;
 mod pages;

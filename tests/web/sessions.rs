@@ -26,7 +26,7 @@ fn signed_in_cookie(app: &TestApp, name: &str) -> (Client, String) {
 
 /// What a copy of the cookie gets: the dashboard's status and the API's.
 fn with_copy(app: &TestApp, cookie: &str) -> (u16, u16) {
-    let plain = super::plain_client_without_redirects();
+    let plain = crate::web::plain_client_without_redirects();
     let page = plain.get(app.url("/")).header("cookie", cookie).send().unwrap().status().as_u16();
     let api = plain.get(app.url("/api/sites")).header("cookie", cookie).send().unwrap().status().as_u16();
     (page, api)
@@ -89,4 +89,48 @@ fn signing_in_twice_gives_two_sessions_and_the_old_login_keeps_working() {
     let (_, laptop) = signed_in_cookie(&app, "alice");
     assert_eq!(phone.get(app.url("/api/sites")).send().unwrap().status(), 200);
     assert_eq!(with_copy(&app, &laptop), (200, 200));
+}
+
+both_backends! {
+    /// A page on another site can make a browser send its cookie, but not a CSRF token or a
+    /// same-origin `Sec-Fetch-Site`: such a write is refused.
+    fn a_json_write_with_only_a_session_cookie_is_refused(db) {
+        let app = spawn(db);
+        add_user(&app.db, "alice");
+        let web = crate::web::fixtures::group(&app.db, "Web", "web");
+        for slug in ["a", "b", "c", "d"] {
+            crate::web::fixtures::site(&app.db, &web, slug, &format!("https://{slug}.example.com/"));
+        }
+        let (browser, cookie) = signed_in_cookie(&app, "alice");
+        let plain = crate::web::plain_client_without_redirects();
+        let delete = |slug: &str| plain.delete(app.url(&format!("/api/sites/{slug}"))).header("cookie", &cookie);
+
+        let r = delete("a").send().unwrap();
+        assert_eq!(r.status(), 403, "a cookie alone");
+        assert!(text(r).contains("X-CSRF-Token"));
+        assert_eq!(delete("a").header("origin", "https://evil.example").send().unwrap().status(), 403);
+        assert_eq!(delete("a").header("sec-fetch-site", "cross-site").send().unwrap().status(), 403);
+
+        assert_eq!(delete("a").header("sec-fetch-site", "same-origin").send().unwrap().status(), 204);
+        let token = csrf(&text(browser.get(app.url("/logout")).send().unwrap()));
+        assert_eq!(delete("b").header("x-csrf-token", &token).send().unwrap().status(), 204);
+        assert_eq!(delete("c").header("x-csrf-token", "0123").send().unwrap().status(), 403, "a wrong token");
+        assert_eq!(delete("c").header("origin", app.base.as_str()).send().unwrap().status(), 204, "our own origin");
+        assert_eq!(plain.get(app.url("/api/sites/d")).header("cookie", &cookie).send().unwrap().status(), 200, "reads need no proof");
+    }
+}
+
+#[test]
+fn every_page_says_it_may_not_be_framed_and_loads_only_its_own_resources() {
+    let db = crate::harness::TestDb::create(crate::harness::Backend::Sqlite).unwrap();
+    let app = spawn(&db);
+    for path in ["/login", "/healthz", "/", "/api/sites", "/static/style.css", "/nowhere"] {
+        let r = crate::web::plain_client_without_redirects().get(app.url(path)).send().unwrap();
+        let h = r.headers();
+        let csp = h.get("content-security-policy").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"), "{path}: {csp}");
+        assert_eq!(h.get("x-content-type-options").map(|v| v.to_str().unwrap()), Some("nosniff"), "{path}");
+        assert_eq!(h.get("x-frame-options").map(|v| v.to_str().unwrap()), Some("DENY"), "{path}");
+        assert!(h.get("referrer-policy").is_some(), "{path}");
+    }
 }

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_session::{Session, SessionExt};
+use actix_web::dev::ServiceRequest;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -23,6 +24,45 @@ pub fn token(session: &Session) -> Result<String, actix_web::Error> {
     let token = random_hex(32);
     session.insert(CSRF, &token).map_err(|e| WebError::Internal(format!("cannot store the CSRF token: {e}")))?;
     Ok(token)
+}
+
+/// The header a script signed in with a session cookie sends its CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A JSON write made with a session cookie (not a token) must prove it comes from this site's
+/// own pages: the session's CSRF token in `X-CSRF-Token`, or the browser's word that the
+/// request is same-origin (`Sec-Fetch-Site`, else an `Origin` naming this host). A page on
+/// another site cannot produce either, so a cookie alone writes nothing (403).
+pub fn check_api_write(req: &ServiceRequest) -> Result<(), WebError> {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let session = req.get_session();
+    if let (Some(sent), Some(expected)) = (header(CSRF_HEADER), session.get::<String>(CSRF).ok().flatten())
+        && !sent.is_empty()
+        && same(sent, &expected)
+    {
+        return Ok(());
+    }
+    let same_origin = match (header("sec-fetch-site"), header("origin")) {
+        (Some(site), _) => site == "same-origin",
+        (None, Some(origin)) => {
+            let host = req.connection_info().host().to_owned();
+            url::Url::parse(origin).ok().is_some_and(|o| {
+                o.host_str().is_some_and(|h| match o.port() {
+                    Some(port) => host == format!("{h}:{port}"),
+                    None => host == h,
+                })
+            })
+        }
+        (None, None) => false,
+    };
+    if same_origin {
+        return Ok(());
+    }
+    Err(WebError::Forbidden(
+        "a change made with a session cookie needs this session's CSRF token in X-CSRF-Token (or send an API \
+         token as `Authorization: Bearer TOKEN`)"
+            .into(),
+    ))
 }
 
 /// Compares in constant time, so timing tells nothing about how much of a guess was right.

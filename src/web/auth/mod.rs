@@ -54,7 +54,9 @@ impl FromRequest for CurrentUser {
     }
 }
 
-/// Middleware: finds the current user and lets the request through, or answers for the anonymous.
+/// Middleware: finds the current user and lets the request through, or answers for the
+/// anonymous. Its refusals are responses, not errors, so the layers around it (the security
+/// headers) see them too.
 pub async fn require_login(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -62,10 +64,9 @@ pub async fn require_login(
     let state = req.app_data::<web::Data<AppState>>().cloned().expect("AppState is registered");
     let path = req.path().to_owned();
     let json = wants_json(&path);
-    let bearer = json.then(|| bearer_token(&req)).flatten();
-    let user = match bearer {
-        Some(token) => Some(user_by_token(&state, token).await?),
-        None => user_by_session(&state, &req).await?,
+    let user = match identify(&state, &req, json).await {
+        Ok(user) => user,
+        Err(error) => return Ok(req.error_response(error).map_into_right_body()),
     };
     match user {
         Some(user) => {
@@ -73,10 +74,10 @@ pub async fn require_login(
         }
         None if is_public(&path) => {}
         None if json => {
-            return Err(WebError::Unauthorized(
+            let error = WebError::Unauthorized(
                 "sign in, or send an API token as `Authorization: Bearer TOKEN` (see `sitewatch token add`)".into(),
-            )
-            .into());
+            );
+            return Ok(req.error_response(error).map_into_right_body());
         }
         None => {
             let wanted = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
@@ -87,6 +88,19 @@ pub async fn require_login(
         }
     }
     Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// Who the request is from: a token's owner (JSON routes), a session's, or nobody. A JSON write
+/// made with a session cookie must also pass the CSRF check.
+async fn identify(state: &AppState, req: &ServiceRequest, json: bool) -> Result<Option<CurrentUser>, WebError> {
+    if let Some(token) = json.then(|| bearer_token(req)).flatten() {
+        return user_by_token(state, token).await.map(Some);
+    }
+    let user = user_by_session(state, req).await?;
+    if user.is_some() && json && !req.method().is_safe() {
+        csrf::check_api_write(req)?;
+    }
+    Ok(user)
 }
 
 fn bearer_token(req: &ServiceRequest) -> Option<String> {
