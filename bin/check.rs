@@ -77,7 +77,9 @@ fn main() -> ExitCode {
         Ok(RoundOutcome::Offline { failures }) => fail(
             exit_code::OFFLINE,
             &format!(
-                "every sandbox URL failed, so the checker's own network seems down; nothing was recorded ({})",
+                "every sandbox URL failed, so the checker's own network seems down; nothing was recorded ({}). \
+                 If this machine cannot reach them, list URLs it can in [check] sandbox_urls, or turn the check \
+                 off with [check] sandbox_urls = [] (SITEWATCH_CHECK_SANDBOX_URLS=\"\")",
                 failures.join("; ")
             ),
         ),

@@ -54,10 +54,10 @@ fn serve(settings: &Settings) -> Result<(), Failure> {
     actix_web::rt::System::new().block_on(async {
         let server = WebServer::build(settings, workers)
             .map_err(|e| Failure { code: exit_code::FAILURE, message: e.to_string() })?;
-        tracing::info!(url = %server.url(), public_url = %settings.public_url, "sitewatch is serving");
-        println!("sitewatch is serving on {}", server.url());
+        tracing::info!(public_url = %settings.public_url, "sitewatch is serving on {}", server.url());
         if let Some(link) = server.setup_link() {
-            println!("No user exists yet. Open this one-time link to choose the first admin's password:\n  {link}");
+            // Logged, so it is in the journal of a service too, not only on a terminal.
+            tracing::warn!("no user exists yet: open this one-time link to choose the first admin's password: {link}");
         }
         server
             .run()

@@ -8,6 +8,7 @@ mod http;
 mod limits;
 mod outage_sites;
 mod ping;
+pub mod preflight;
 mod probe;
 mod record;
 pub mod reminders;

@@ -11,7 +11,8 @@ use clap::{Args, Parser, Subcommand};
     about = "Uptime monitor and status page: administer sites, groups, recipients and users, or serve the web app",
     long_about = None,
     after_help = "Settings come from --config, else $SITEWATCH_CONFIG, else ./sitewatch.toml, else the defaults\n\
-                  (SQLite in ./sitewatch.db). Any key can be overridden by SITEWATCH_<SECTION>_<KEY>.\n\n\
+                  (SQLite in ./sitewatch.db). Any key can be overridden by SITEWATCH_<SECTION>_<KEY>; `sitewatch\n\
+                  settings` lists every key, its value and its variable. `sitewatch doctor` checks the installation.\n\n\
                   Examples:\n  sitewatch site add https://example.com/ --group web\n  sitewatch site list\n  \
                   sitewatch user add alice"
 )]
@@ -31,6 +32,16 @@ pub enum Command {
                             admin's password in the browser (or add one with `sitewatch user add NAME`).\n\n\
                             Examples:\n  sitewatch serve\n  SITEWATCH_BIND=0.0.0.0:8080 sitewatch --config /etc/sitewatch/sitewatch.toml serve")]
     Serve,
+    /// Check the installation and say what to fix: settings, database, due sites, sandbox, ping,
+    /// alert channels (nothing is sent)
+    #[command(after_help = "Exit codes: 0 nothing to fix, 1 something to fix (each listed with how), 2 the settings\n\
+                            themselves cannot be read.\n\n\
+                            Examples:\n  sitewatch doctor\n  sitewatch --config /etc/sitewatch/sitewatch.toml doctor")]
+    Doctor,
+    /// Show every settings key, the value in effect and the variable that overrides it
+    #[command(after_help = "Secrets (passwords, tokens, keys) are shown only as set or not set.\n\n\
+                            Examples:\n  sitewatch settings\n  sitewatch --config /etc/sitewatch/sitewatch.toml settings --json")]
+    Settings(ListArgs),
     /// Apply pending database migrations (serve and check also do this on start)
     #[command(after_help = "Example:\n  sitewatch --config /etc/sitewatch/sitewatch.toml migrate")]
     Migrate,
@@ -43,7 +54,7 @@ pub enum Command {
     /// Manage watched sites
     #[command(subcommand)]
     Site(SiteCommand),
-    /// Manage who receives alerts by e-mail
+    /// Manage who receives alerts by e-mail or SMS
     #[command(subcommand)]
     Recipient(RecipientCommand),
     /// Manage API tokens for scripts
@@ -134,6 +145,7 @@ pub enum UserCommand {
         after_help = "Examples:\n  sitewatch user add alice\n  echo \"$PASSWORD\" | sitewatch user add deploy --password-stdin"
     )]
     Add {
+        /// The name to sign in with: letters, digits, `.`, `_`, `-` and `@`
         name: String,
         /// Read the password from the first line of standard input (for scripts)
         #[arg(long)]
@@ -145,6 +157,7 @@ pub enum UserCommand {
     /// Change a user's password
     #[command(after_help = "Example:\n  sitewatch user passwd alice")]
     Passwd {
+        /// The user's name, as `user list` shows it
         name: String,
         /// Read the new password from the first line of standard input
         #[arg(long)]
@@ -181,10 +194,12 @@ pub enum GroupCommand {
         after_help = "Examples:\n  sitewatch group add \"Web shop\"\n  sitewatch group add Databases --slug db --order 2"
     )]
     Add {
+        /// The group's display name, e.g. "Web shop"
         name: String,
         /// The group's short name in URLs and commands
         #[arg(long)]
         slug: Option<String>,
+        /// A sentence about the group, shown on its page
         #[arg(long, default_value = "")]
         description: String,
         /// Position on the dashboard; lower comes first
@@ -196,7 +211,10 @@ pub enum GroupCommand {
     List(ListArgs),
     /// Remove an empty group
     #[command(after_help = "Example:\n  sitewatch group remove old-servers")]
-    Remove { slug: String },
+    Remove {
+        /// The group's slug, as `group list` shows it
+        slug: String,
+    },
 }
 
 /// What a site is checked with beyond its URL: ping probes and the keyword rule.
@@ -329,7 +347,10 @@ pub enum RecipientCommand {
     List(ListArgs),
     /// Stop sending alerts to a recipient (by the id `recipient list` shows)
     #[command(after_help = "Example:\n  sitewatch recipient remove 0b5e0c1e-4c1a-4b8e-9f6e-3a2d1c0b9a87")]
-    Remove { id: String },
+    Remove {
+        /// The recipient's id, as `recipient list` shows it
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -337,6 +358,7 @@ pub enum TokenCommand {
     /// Create an API token for a user; it is printed once and only its hash is kept
     #[command(after_help = "Example:\n  sitewatch token add alice --label deploy-script")]
     Add {
+        /// The user the token acts for
         user: String,
         /// A note to recognise the token by later
         #[arg(long, default_value = "")]
@@ -347,7 +369,10 @@ pub enum TokenCommand {
     List(ListArgs),
     /// Revoke an API token by the id `token list` shows
     #[command(after_help = "Example:\n  sitewatch token revoke 0b5e0c1e-4c1a-4b8e-9f6e-3a2d1c0b9a87")]
-    Revoke { id: String },
+    Revoke {
+        /// The token's id, as `token list` shows it
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 //! a refusal exits 2 with one line naming the argument at fault, and changes nothing.
 
 pub mod args;
+mod doctor;
 mod group;
 mod import;
 mod notify;
@@ -10,6 +11,7 @@ mod output;
 mod password_input;
 mod purge;
 mod recipient;
+mod settings_view;
 mod site;
 mod token;
 mod traffic;
@@ -100,8 +102,15 @@ pub fn open(settings: &Settings) -> Result<Db, CliError> {
 
 /// Runs one admin command (not `serve`, which the binary starts itself).
 pub fn run(command: Command, settings: &Settings) -> Result<(), CliError> {
+    match command {
+        Command::Doctor => return doctor::run(settings),
+        Command::Settings(args) => return settings_view::run(settings, args.json),
+        _ => {}
+    }
     let db = open(settings)?;
     match command {
+        Command::Doctor => doctor::run(settings),
+        Command::Settings(args) => settings_view::run(settings, args.json),
         Command::Serve => {
             Err(CliError::Failed("`serve` runs the web app and is started by the sitewatch binary itself".into()))
         }

@@ -138,6 +138,14 @@ impl EmailChannel {
         Ok(conn)
     }
 
+    /// Connects, says hello, starts TLS and logs in as a delivery would, then quits without
+    /// sending anything (`sitewatch doctor`).
+    pub async fn try_connection(&self) -> Result<(), String> {
+        let mut conn = self.connect().await.map_err(|e| e.to_string())?;
+        let _ = self.step("QUIT", conn.quit()).await;
+        Ok(())
+    }
+
     /// MAIL, RCPT, DATA, the hand-over, then the message. Leaves `conn` ready for the next
     /// message unless it broke or the message was not handed over.
     async fn transact(

@@ -76,7 +76,6 @@ pub struct CheckSettings {
     /// settings file.
     pub tls_ca_file: String,
     /// The local address every probe leaves from (HTTP, TCP and ping).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_address: Option<IpAddr>,
 }
 

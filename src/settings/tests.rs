@@ -270,3 +270,11 @@ fn traffic_entries_default_their_limits_and_name_the_key_when_wrong() {
         assert!(error.contains(expected), "{text}: {error}");
     }
 }
+
+#[test]
+fn the_sample_settings_file_in_deploy_is_valid() {
+    let text = include_str!("../../deploy/sitewatch.toml");
+    let s = load(text, &[("SITEWATCH_EMAIL_PASSWORD", "from the environment")]).unwrap();
+    assert!(s.email.enabled && s.email.to == ["ops@example.com"]);
+    assert_eq!(s.alerts.remind_every_mins, 60);
+}

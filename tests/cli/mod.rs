@@ -1,5 +1,6 @@
 //! The admin commands, run as the built `sitewatch` binary.
 
+mod doctor;
 mod edges;
 mod groups;
 mod import;

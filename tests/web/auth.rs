@@ -156,6 +156,8 @@ both_backends! {
         let link = app.setup_link.clone().expect("a setup link when no user exists");
         let path = link.split_once("/setup/").map(|(_, t)| format!("/setup/{t}")).unwrap();
         let c = client();
+        let login = text(c.get(app.url("/login")).send().unwrap());
+        assert!(login.contains("one-time setup link") && login.contains("sitewatch user add"), "a fresh install says where the first user comes from: {login}");
         let token = form_token(&app, &c, &path);
         assert_eq!(c.get(app.url("/setup/wrong-token")).send().unwrap().status(), 404);
         let r = c
@@ -173,6 +175,7 @@ both_backends! {
         assert_eq!(r.status(), 303);
         assert_eq!(c.get(app.url("/")).send().unwrap().status(), 200, "signed in as the new admin");
         assert_eq!(client().get(app.url(&path)).send().unwrap().status(), 404, "the link works once");
+        assert!(!text(client().get(app.url("/login")).send().unwrap()).contains("one-time setup link"), "no hint once a user exists");
         // A restart with a user prints no link.
         drop(app);
         assert!(spawn(db).setup_link.is_none());

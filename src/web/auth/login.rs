@@ -27,6 +27,8 @@ struct LoginPage {
     username: String,
     next: String,
     error: Option<String>,
+    /// Nobody can sign in yet: the page says where the first user comes from.
+    no_users: bool,
 }
 
 #[derive(Template, askama_web::WebTemplate)]
@@ -113,6 +115,7 @@ pub async fn start_session(state: &AppState, req: &HttpRequest, session: &Sessio
 }
 
 pub async fn login_page(
+    state: web::Data<AppState>,
     chrome: Chrome,
     query: web::Query<NextQuery>,
     user: Option<CurrentUser>,
@@ -121,7 +124,9 @@ pub async fn login_page(
     if user.is_some() {
         return Ok(HttpResponse::Found().insert_header((header::LOCATION, next)).finish());
     }
-    page(chrome, String::new(), next, None, actix_web::http::StatusCode::OK)
+    let no_users = state.run(|conn| Ok(User::count(conn)? == 0)).await?;
+    let page = LoginPage { chrome, username: String::new(), next, error: None, no_users };
+    render(page, actix_web::http::StatusCode::OK)
 }
 
 fn page(
@@ -131,7 +136,11 @@ fn page(
     error: Option<String>,
     status: actix_web::http::StatusCode,
 ) -> Result<HttpResponse, WebError> {
-    let html = LoginPage { chrome, username, next, error }.render().map_err(|e| WebError::Internal(e.to_string()))?;
+    render(LoginPage { chrome, username, next, error, no_users: false }, status)
+}
+
+fn render(page: LoginPage, status: actix_web::http::StatusCode) -> Result<HttpResponse, WebError> {
+    let html = page.render().map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
 }
 
