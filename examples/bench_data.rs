@@ -70,6 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         error: None,
                         response_ms: (40 + (i * 13 + k * 7) % 400) as i32,
                         up,
+                        maintenance: false,
                         ping: ViewPing::NONE,
                     };
                     last = Some(view.clone());

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use crate::db::models::group::Group;
 use crate::db::models::outage::{Outage, OutageSite};
+use crate::db::models::outage_note::OutageNote;
 use crate::db::models::site::Site;
 use crate::db::models::site_view::SiteView;
 use crate::domain::time::rfc3339;
@@ -20,7 +21,8 @@ pub struct SiteJson {
     pub active: bool,
     /// Seconds between checks; `null` means every round.
     pub interval_secs: Option<i32>,
-    /// `up`, `down`, `unknown` (not checked yet) or `paused`.
+    /// `up`, `down`, `unknown` (not checked yet), `paused` or `maintenance` (the newest check
+    /// fell in a maintenance window).
     #[schema(value_type = String, example = "up")]
     pub status: &'static str,
     /// RFC 3339, UTC.
@@ -61,6 +63,8 @@ pub struct GroupJson {
     pub slug: String,
     pub description: String,
     pub display_order: i32,
+    /// Shown without login on the public status page.
+    pub public: bool,
 }
 
 impl From<&Group> for GroupJson {
@@ -71,6 +75,7 @@ impl From<&Group> for GroupJson {
             slug: group.slug.clone(),
             description: group.description.clone(),
             display_order: group.display_order,
+            public: group.public,
         }
     }
 }
@@ -84,6 +89,8 @@ pub struct ViewJson {
     pub error: Option<String>,
     pub response_ms: i32,
     pub up: bool,
+    /// Checked during a maintenance window: left out of availability and of outages.
+    pub maintenance: bool,
 }
 
 impl From<&SiteView> for ViewJson {
@@ -94,6 +101,7 @@ impl From<&SiteView> for ViewJson {
             error: view.error.clone(),
             response_ms: view.response_ms,
             up: view.up,
+            maintenance: view.maintenance,
         }
     }
 }
@@ -143,7 +151,34 @@ impl From<&OutageSite> for OutageSiteJson {
     }
 }
 
-/// An outage: when it started, when it ended (`null` while open), and the sites it took down.
+/// An incident note on an outage.
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
+pub struct NoteJson {
+    pub id: String,
+    /// `investigating`, `identified`, `monitoring` or `resolved`.
+    #[schema(example = "identified")]
+    pub status: String,
+    pub message: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// The user who wrote it.
+    pub author: String,
+}
+
+impl From<&OutageNote> for NoteJson {
+    fn from(note: &OutageNote) -> NoteJson {
+        NoteJson {
+            id: note.id.to_string(),
+            status: note.status.clone(),
+            message: note.message.clone(),
+            created_at: rfc3339(note.created_at),
+            author: note.author.clone(),
+        }
+    }
+}
+
+/// An outage: when it started, when it ended (`null` while open), the sites it took down and
+/// its notes, newest first.
 #[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct OutageJson {
     pub id: String,
@@ -152,16 +187,20 @@ pub struct OutageJson {
     /// RFC 3339, UTC; `null` while the outage is open.
     pub resolved_at: Option<String>,
     pub sites: Vec<OutageSiteJson>,
+    pub notes: Vec<NoteJson>,
 }
 
 impl OutageJson {
-    /// The outage with those of `sites` that belong to it.
-    pub fn new(outage: &Outage, sites: &[OutageSite]) -> OutageJson {
+    /// The outage with those of `sites` and `notes` that belong to it (notes newest first).
+    pub fn new(outage: &Outage, sites: &[OutageSite], notes: &[OutageNote]) -> OutageJson {
+        let mut mine: Vec<&OutageNote> = notes.iter().filter(|n| n.outage_id == outage.id).collect();
+        mine.sort_by_key(|n| std::cmp::Reverse(n.created_at));
         OutageJson {
             id: outage.id.to_string(),
             started_at: rfc3339(outage.started_at),
             resolved_at: outage.resolved_at.map(rfc3339),
             sites: sites.iter().filter(|s| s.outage_id == outage.id).map(OutageSiteJson::from).collect(),
+            notes: mine.into_iter().map(NoteJson::from).collect(),
         }
     }
 }

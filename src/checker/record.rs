@@ -7,9 +7,10 @@ use std::time::Instant;
 
 use chrono::NaiveDateTime;
 
+use super::maintenance;
 use super::outage_sites::{alert_site, groups_of};
-use super::probe::ProbeResult;
 use super::reminders;
+use super::site_check::SiteCheck;
 use super::tls_watch::{CertificateState, certificate_state, expiry_alert};
 use crate::db::models::check_run::{CheckRun, RunCounts, RunState};
 use crate::db::models::outage::{Outage, OutageSite};
@@ -25,20 +26,6 @@ use crate::history::daily::{self, day_start};
 use crate::notify::outbox;
 use crate::settings::Settings;
 
-/// One site's check in this round.
-#[derive(Debug, Clone)]
-pub struct SiteCheck {
-    pub site: Site,
-    pub result: ProbeResult,
-    pub up: bool,
-}
-
-impl SiteCheck {
-    pub fn new(site: Site, result: ProbeResult) -> SiteCheck {
-        SiteCheck { up: result.up, site, result }
-    }
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Recorded {
     pub counts: RunCounts,
@@ -50,7 +37,9 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
     let mut conn = db.conn()?;
     write_transaction(&mut conn, |c| {
         let step = Instant::now();
-        let views: Vec<SiteView> = checks.iter().map(view_of).collect();
+        let in_maintenance = maintenance::covered(c, settings, checks)?;
+        let mut views: Vec<SiteView> = checks.iter().map(view_of).collect();
+        maintenance::mark(&mut views, &in_maintenance);
         SiteView::insert_all(c, &views)?;
         tracing::debug!(ms = step.elapsed().as_millis(), rows = views.len(), "stored views");
         let step = Instant::now();
@@ -80,14 +69,17 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
                 failures_before: check.site.consecutive_failures.max(0) as u32,
             })
             .collect();
+        let input = maintenance::outage_input(input, &in_maintenance);
         let decision =
             decide(settings.check.failures_before_outage, open.as_ref().map(|_| down_members.as_slice()), &input);
 
         let step = Instant::now();
         let certificates: Vec<CertificateState> =
             checks.iter().map(|c| certificate_state(&c.site, &c.result, &settings.check.tls_expiry_days)).collect();
-        let states = new_states(checks, &decision, &certificates);
+        let mut states = new_states(checks, &decision, &certificates);
+        maintenance::hold(&mut states, checks, &in_maintenance);
         Site::record_states(c, &states)?;
+        maintenance::record(c, checks, &in_maintenance)?;
         tracing::debug!(ms = step.elapsed().as_millis(), "updated site states");
 
         let mut counts = RunCounts {
@@ -144,6 +136,7 @@ fn view_of(check: &SiteCheck) -> SiteView {
         error: check.result.error.map(|kind| kind.as_str().to_owned()),
         response_ms: check.result.response_ms.min(i32::MAX as u32) as i32,
         up: check.up,
+        maintenance: false,
         ping: ViewPing::of(check.result.ping.as_ref()),
     }
 }

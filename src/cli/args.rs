@@ -69,6 +69,9 @@ pub enum Command {
         after_help = "Examples:\n  sitewatch notify test\n  sitewatch notify list --json\n  sitewatch notify retry --all-failed"
     )]
     Notify(NotifyCommand),
+    /// Plan maintenance windows: checks go on, but failures open no outage and send no alert
+    #[command(subcommand)]
+    Maintenance(MaintenanceCommand),
     /// Delete check results older than a cut-off, in small batches
     #[command(
         after_help = "Examples:\n  sitewatch purge --older-than 90d --dry-run\n  sitewatch purge --older-than 12h"
@@ -191,7 +194,8 @@ pub enum UserCommand {
 pub enum GroupCommand {
     /// Add a group; its slug is made from the name unless --slug is given
     #[command(
-        after_help = "Examples:\n  sitewatch group add \"Web shop\"\n  sitewatch group add Databases --slug db --order 2"
+        after_help = "Examples:\n  sitewatch group add \"Web shop\"\n  sitewatch group add Databases --slug db --order 2\n  \
+                      sitewatch group add \"Public services\" --public"
     )]
     Add {
         /// The group's display name, e.g. "Web shop"
@@ -205,6 +209,20 @@ pub enum GroupCommand {
         /// Position on the dashboard; lower comes first
         #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
         order: i32,
+        /// Show the group's sites on the public status page (/status) and their badges
+        #[arg(long)]
+        public: bool,
+    },
+    /// Show a group on the public status page (on) or hide it (off)
+    #[command(after_help = "A public group's sites are shown without login at /status, /status.json and \
+                            /status/feed.atom (names and states only, never URLs or errors), and their badges \
+                            at /badge/SLUG.svg are public.\n\n\
+                            Examples:\n  sitewatch group public web on\n  sitewatch group public internal off")]
+    Public {
+        slug: String,
+        /// `on` or `off`
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
     },
     /// List groups and how many sites each holds
     #[command(after_help = "Example:\n  sitewatch group list")]
@@ -410,6 +428,52 @@ pub enum NotifyCommand {
         #[arg(long)]
         all_failed: bool,
     },
+}
+
+const MAINTENANCE_HELP: &str = "TIME is an RFC 3339 time (2026-11-21T22:00:00Z, or with an offset), `now`, or a span from now such as +30m, +2h or +1d.\n\n\
+A window is once (--start and --end) or recurring: --cron EXPR (five fields: minute hour day month weekday, e.g. \"0 2 * * sun\") or --weekly \"DAY[,DAY] HH:MM\" (e.g. \"sun 02:00\"), with --duration for how long each occurrence lasts. Recurring times are in the configured time_zone; --start (default now) and --end (default: for ever) bound when it recurs.\n\n\
+During a window the site is still checked and its checks are kept, marked maintenance; they count toward no outage, send no alert and are left out of availability, and its run of failures starts from zero after the window. A site already down in an open outage stays in it until it answers again.\n\n\
+Examples:\n  sitewatch maintenance add --site shop --start now --end +2h --note \"Database upgrade\"\n  \
+sitewatch maintenance add --group web --start 2026-11-21T22:00:00Z --end 2026-11-21T23:30:00Z\n  \
+sitewatch maintenance add --site shop --weekly \"sun 02:00\" --duration 2h\n  \
+sitewatch maintenance add --group web --cron \"30 3 1 * *\" --duration 45m --end 2027-06-30T00:00:00Z";
+
+#[derive(Debug, Subcommand)]
+pub enum MaintenanceCommand {
+    /// Add a window over one site or one group
+    #[command(after_help = MAINTENANCE_HELP)]
+    Add {
+        /// The site (slug) the window is over
+        #[arg(long, conflicts_with = "group", required_unless_present = "group")]
+        site: Option<String>,
+        /// The group (slug or name) the window is over
+        #[arg(long)]
+        group: Option<String>,
+        /// When it starts (a recurring window: when it may first occur; default now)
+        #[arg(long, value_name = "TIME")]
+        start: Option<String>,
+        /// When it ends (a recurring window: no occurrence starts after it)
+        #[arg(long, value_name = "TIME")]
+        end: Option<String>,
+        /// What is being done, shown on the status page and the dashboard
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        /// Recur at each time of this cron expression
+        #[arg(long, value_name = "EXPR", conflicts_with = "weekly")]
+        cron: Option<String>,
+        /// Recur every week at this day and time: "sun 02:00", "mon,thu 22:30"
+        #[arg(long, value_name = "DAY HH:MM")]
+        weekly: Option<String>,
+        /// How long each occurrence of a recurring window lasts: 2h, 90m
+        #[arg(long, value_name = "DURATION")]
+        duration: Option<String>,
+    },
+    /// List windows with their next occurrences
+    #[command(after_help = "Examples:\n  sitewatch maintenance list\n  sitewatch maintenance list --json")]
+    List(ListArgs),
+    /// Remove a window by the id `maintenance list` shows
+    #[command(after_help = "Example:\n  sitewatch maintenance remove 0b5e0c1e-4c1a-4b8e-9f6e-3a2d1c0b9a87")]
+    Remove { id: String },
 }
 
 #[derive(Debug, Args)]

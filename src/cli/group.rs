@@ -15,17 +15,27 @@ const LABELS: &[(&str, &str)] = &[("name", "NAME"), ("display_order", "--order")
 pub(super) fn run(db: &Db, command: GroupCommand) -> Result<(), CliError> {
     let mut conn = db.conn()?;
     match command {
-        GroupCommand::Add { name, slug, description, order } => {
+        GroupCommand::Add { name, slug, description, order, public } => {
             let fields = GroupFields {
                 name: Some(name),
                 slug,
                 description: Some(description),
                 display_order: Input::Value(i64::from(order)),
+                public: Some(public),
             };
             let refused = |e| CliError::refused(e, LABELS);
             let new = NewGroup::try_from(fields).map_err(refused)?;
             let group = group::add(&mut conn, &new).map_err(refused)?;
-            println!("Added group {} (slug `{}`).", group.name, group.slug);
+            let shown = if group.public { ", shown on the public status page" } else { "" };
+            println!("Added group {} (slug `{}`){shown}.", group.name, group.slug);
+        }
+        GroupCommand::Public { slug, state } => {
+            let group = group::set_public(&mut conn, &slug, state == "on")?;
+            if group.public {
+                println!("Group `{}` is shown on the public status page.", group.slug);
+            } else {
+                println!("Group `{}` is no longer shown on the public status page.", group.slug);
+            }
         }
         GroupCommand::List(args) => {
             let groups = Group::all(&mut conn)?;
@@ -34,13 +44,14 @@ pub(super) fn run(db: &Db, command: GroupCommand) -> Result<(), CliError> {
                 return print_json(&items);
             }
             let counts = Group::site_counts(&mut conn)?;
-            let mut table = Table::new(&["SLUG", "NAME", "SITES", "ORDER", "DESCRIPTION"]);
+            let mut table = Table::new(&["SLUG", "NAME", "SITES", "ORDER", "PUBLIC", "DESCRIPTION"]);
             for g in &groups {
                 table.row(vec![
                     g.slug.clone(),
                     g.name.clone(),
                     counts.get(&g.id).copied().unwrap_or(0).to_string(),
                     g.display_order.to_string(),
+                    if g.public { "yes" } else { "no" }.to_owned(),
                     g.description.clone(),
                 ]);
             }

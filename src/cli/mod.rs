@@ -6,6 +6,7 @@ pub mod args;
 mod doctor;
 mod group;
 mod import;
+mod maintenance;
 mod notify;
 mod output;
 mod password_input;
@@ -132,5 +133,6 @@ pub fn run(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Notify(cmd) => notify::run(&db, settings, cmd),
         Command::Purge(args) => purge::run(&db, args),
         Command::Traffic(args) => traffic::run(db, settings, args),
+        Command::Maintenance(cmd) => maintenance::run(&db, settings, cmd),
     }
 }

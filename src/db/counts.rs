@@ -1,5 +1,6 @@
 //! Checks and ups per site between two times, summed by the database from the raw views or a
-//! rollup table: what `/metrics` needs for every site at once (no histograms).
+//! rollup table: what `/metrics` needs for every site at once (no histograms). Checks made
+//! during maintenance count in neither, as the rollups leave them out.
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
@@ -21,7 +22,12 @@ impl CountSource {
     /// The table, its time column, and the sums of checks and ups over its rows.
     fn sql(self) -> (&'static str, &'static str, &'static str, &'static str) {
         match self {
-            CountSource::Views => ("site_views", "checked_at", "COUNT(*)", "SUM(CASE WHEN up THEN 1 ELSE 0 END)"),
+            CountSource::Views => (
+                "site_views",
+                "checked_at",
+                "SUM(CASE WHEN maintenance THEN 0 ELSE 1 END)",
+                "SUM(CASE WHEN up AND NOT maintenance THEN 1 ELSE 0 END)",
+            ),
             CountSource::Hourly => ("site_rollups_hourly", "hour_start", "SUM(checks)", "SUM(ups)"),
             CountSource::Daily => ("site_rollups_daily", "day_start", "SUM(checks)", "SUM(ups)"),
             CountSource::Monthly => ("site_rollups_monthly", "month_start", "SUM(checks)", "SUM(ups)"),

@@ -6,6 +6,7 @@
 mod bulk;
 pub mod connection;
 pub mod counts;
+pub mod day_counts;
 mod error;
 mod id;
 mod migrations;

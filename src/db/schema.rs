@@ -8,6 +8,7 @@ diesel::table! {
         description -> Text,
         display_order -> Integer,
         created_at -> Timestamp,
+        public -> Bool,
     }
 }
 
@@ -30,6 +31,7 @@ diesel::table! {
         last_failure_at -> Nullable<Timestamp>,
         failing_since -> Nullable<Timestamp>,
         view_count -> BigInt,
+        last_maintenance -> Bool,
         probes -> Nullable<Integer>,
         keyword -> Nullable<Text>,
         keyword_absent -> Bool,
@@ -53,6 +55,7 @@ diesel::table! {
         error -> Nullable<Text>,
         response_ms -> Integer,
         up -> Bool,
+        maintenance -> Bool,
         ping_transmitted -> Nullable<Integer>,
         ping_received -> Nullable<Integer>,
         ping_duplicates -> Nullable<Integer>,
@@ -248,6 +251,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    outage_notes (id) {
+        id -> Text,
+        outage_id -> Text,
+        status -> Text,
+        message -> Text,
+        author -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    maintenance_windows (id) {
+        id -> Text,
+        site_id -> Nullable<Text>,
+        group_id -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        cron -> Nullable<Text>,
+        duration_secs -> Nullable<Integer>,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_sessions (id) {
         id -> Text,
         user_id -> Text,
@@ -292,6 +320,7 @@ diesel::table! {
 }
 
 diesel::joinable!(sites -> groups (group_id));
+diesel::joinable!(outage_notes -> outages (outage_id));
 diesel::joinable!(site_views -> sites (site_id));
 diesel::joinable!(site_rollups_hourly -> sites (site_id));
 diesel::joinable!(site_rollups_daily -> sites (site_id));
@@ -325,4 +354,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     traffic_logs,
     traffic_minutes,
     traffic_alerts,
+    outage_notes,
+    maintenance_windows,
 );

@@ -27,10 +27,12 @@ pub enum Event {
     TrafficHigh,
     /// An access log's mean hits per second fell back to its threshold or below.
     TrafficRecovered,
+    /// Someone added a note to an outage and asked for it to be sent.
+    Note,
 }
 
 impl Event {
-    pub const ALL: [Event; 9] = [
+    pub const ALL: [Event; 10] = [
         Event::OutageOpened,
         Event::SiteJoined,
         Event::SiteRecovered,
@@ -40,6 +42,7 @@ impl Event {
         Event::Reminder,
         Event::TrafficHigh,
         Event::TrafficRecovered,
+        Event::Note,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +56,7 @@ impl Event {
             Event::Reminder => "reminder",
             Event::TrafficHigh => "traffic_high",
             Event::TrafficRecovered => "traffic_recovered",
+            Event::Note => "note",
         }
     }
 
@@ -108,6 +112,8 @@ pub enum AlertDetail {
     /// Reminder `number` of an open outage, sent when it had been open `open_secs` (a whole
     /// number of reminder intervals).
     Reminder { number: u32, open_secs: i64 },
+    /// An incident note: its status word (`identified`), its text and who wrote it.
+    Note { status: String, message: String, author: String },
     /// The site's certificate expires at `expires_at` (UTC), `days_left` whole days from when
     /// the alert was queued; `threshold_days` is the value of `check.tls_expiry_days` crossed.
     Certificate { expires_at: NaiveDateTime, days_left: i64, threshold_days: u32 },

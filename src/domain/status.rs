@@ -8,6 +8,8 @@ pub enum Status {
     Down,
     Unknown,
     Paused,
+    /// Checked during a maintenance window: its failures count toward no outage.
+    Maintenance,
 }
 
 impl Status {
@@ -28,6 +30,7 @@ impl Status {
             Status::Down => "down",
             Status::Unknown => "unknown",
             Status::Paused => "paused",
+            Status::Maintenance => "maintenance",
         }
     }
 
@@ -38,6 +41,7 @@ impl Status {
             Status::Down => "Down",
             Status::Unknown => "Not checked yet",
             Status::Paused => "Paused",
+            Status::Maintenance => "Maintenance",
         }
     }
 
@@ -48,6 +52,7 @@ impl Status {
             Status::Down => "✘",
             Status::Unknown => "?",
             Status::Paused => "⏸",
+            Status::Maintenance => "⚒",
         }
     }
 }

@@ -16,6 +16,8 @@ pub struct GroupFields {
     pub slug: Option<String>,
     pub description: Option<String>,
     pub display_order: Input<i64>,
+    /// Shown on the public status page; `None`: not public (new) or unchanged (a change).
+    pub public: Option<bool>,
 }
 
 /// A group to add.
@@ -26,11 +28,12 @@ pub struct NewGroup {
     pub slug: Option<Slug>,
     pub description: Description,
     pub display_order: i32,
+    pub public: bool,
 }
 
 impl NewGroup {
     pub fn named(name: Name) -> NewGroup {
-        NewGroup { name, slug: None, description: Description::default(), display_order: 0 }
+        NewGroup { name, slug: None, description: Description::default(), display_order: 0, public: false }
     }
 }
 
@@ -41,6 +44,7 @@ pub struct GroupChange {
     pub slug: Option<Slug>,
     pub description: Option<Description>,
     pub display_order: Option<i32>,
+    pub public: Option<bool>,
 }
 
 /// Display orders are small numbers; anything past this is a typo.
@@ -70,6 +74,7 @@ struct Parsed {
     slug: Option<Option<Slug>>,
     description: Option<Option<Description>>,
     display_order: Option<Option<i32>>,
+    public: Option<bool>,
     errors: FieldErrors,
 }
 
@@ -88,7 +93,7 @@ fn parse(fields: GroupFields) -> Parsed {
         Some(raw) => errors.check("description", Description::parse(&raw)).map(Some),
     };
     let display_order = display_order(&mut errors, fields.display_order);
-    Parsed { name, slug, description, display_order, errors }
+    Parsed { name, slug, description, display_order, public: fields.public, errors }
 }
 
 impl TryFrom<GroupFields> for NewGroup {
@@ -105,6 +110,7 @@ impl TryFrom<GroupFields> for NewGroup {
                 slug: p.slug?,
                 description: p.description?.unwrap_or_default(),
                 display_order: p.display_order?.unwrap_or(0),
+                public: p.public.unwrap_or(false),
             })
         })
     }
@@ -121,6 +127,7 @@ impl TryFrom<GroupFields> for GroupChange {
                 slug: p.slug?,
                 description: p.description?,
                 display_order: p.display_order?,
+                public: p.public,
             })
         })
     }
@@ -146,9 +153,15 @@ pub fn change(conn: &mut DbConnection, slug: &str, change: &GroupChange) -> Resu
             slug: &new_slug,
             description: change.description.as_ref().map_or(group.description.as_str(), Description::as_str),
             display_order: change.display_order.unwrap_or(group.display_order),
+            public: change.public.unwrap_or(group.public),
         };
         Ok(Group::update(c, group.id, &row)?)
     })
+}
+
+/// Shows a group on the public status page (`true`) or hides it.
+pub fn set_public(conn: &mut DbConnection, slug: &str, public: bool) -> Result<Group, ManageError> {
+    change(conn, slug, &GroupChange { public: Some(public), ..GroupChange::default() })
 }
 
 /// Removes an empty group; one that still holds sites is refused with their count.
@@ -179,6 +192,7 @@ pub(crate) fn add_in(c: &mut DbConnection, new: &NewGroup) -> Result<Group, Mana
         slug: slug.as_str(),
         description: new.description.as_str(),
         display_order: new.display_order,
+        public: new.public,
     };
     Ok(Group::insert(c, &row)?)
 }
@@ -258,6 +272,7 @@ mod tests {
             slug: Some("Not A Slug".into()),
             description: Some("x".repeat(2_001)),
             display_order: Input::Value(i64::MAX),
+            public: None,
         }) else {
             panic!("expected field errors")
         };

@@ -1,4 +1,5 @@
-//! The use cases: every change to groups, sites, recipients, users and tokens, written once.
+//! The use cases: every change to groups, sites, recipients, users, tokens, incident notes and
+//! maintenance windows, written once.
 //!
 //! Each door (the CLI, the admin pages, the JSON API) turns its input into the same typed
 //! value (`NewSite`, `SiteChange`, ...) through `TryFrom`, calls one function here, and maps
@@ -10,6 +11,8 @@ pub mod error;
 pub mod group;
 pub mod import;
 pub mod input;
+pub mod maintenance;
+pub mod note;
 pub mod recipient;
 pub mod session;
 pub mod site;

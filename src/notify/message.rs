@@ -145,6 +145,28 @@ pub fn headline(alert: &Alert, max: usize) -> String {
             format!("Still down after {}: {}", readable_time(open_for(alert).unwrap_or(0)), listed(sites, max))
         }
         Event::TrafficHigh | Event::TrafficRecovered => traffic::headline(alert),
+        Event::Note => match note(alert) {
+            Some((status, message, _)) => format!("Outage update ({status}): {}", clipped(message, 120)),
+            None => "Outage update".to_owned(),
+        },
+    }
+}
+
+/// The first line of `text`, cut to `max` characters with an ellipsis.
+fn clipped(text: &str, max: usize) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    if line.chars().count() <= max && line.len() == text.len() {
+        return line.to_owned();
+    }
+    let cut: String = line.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// An incident note's status word, text and author, when the alert carries one.
+pub fn note(alert: &Alert) -> Option<(&str, &str, &str)> {
+    match &alert.detail {
+        Some(AlertDetail::Note { status, message, author }) => Some((status, message, author)),
+        _ => None,
     }
 }
 
@@ -208,7 +230,7 @@ pub fn symbol(event: Event) -> &'static str {
         Event::OutageOpened | Event::SiteJoined | Event::Reminder => Status::Down.symbol(),
         Event::SiteRecovered | Event::OutageResolved | Event::TrafficRecovered => Status::Up.symbol(),
         Event::TlsExpiring | Event::TrafficHigh => "⚠",
-        Event::Test => "ℹ",
+        Event::Test | Event::Note => "ℹ",
     }
 }
 
@@ -290,6 +312,8 @@ pub struct EmailView {
     /// What the link leads to, for the HTML body's anchor text.
     pub link_label: &'static str,
     pub dashboard: String,
+    /// An incident note's author, status word and whole text.
+    pub note: Option<(String, String, String)>,
 }
 
 impl EmailView {
@@ -315,6 +339,8 @@ impl EmailView {
             link: context.link(alert),
             link_label: MessageContext::link_label(alert),
             dashboard: context.dashboard_link(),
+            note: note(alert)
+                .map(|(status, message, author)| (author.to_owned(), status.to_owned(), message.to_owned())),
         }
     }
 }
@@ -343,6 +369,7 @@ pub struct WebhookBody {
 pub enum WebhookDetail {
     Reminder { number: u32, open_secs: i64 },
     Certificate { expires_at: String, days_left: i64, threshold_days: u32 },
+    Note { status: String, message: String, author: String },
 }
 
 impl WebhookDetail {
@@ -357,6 +384,9 @@ impl WebhookDetail {
                 threshold_days: *threshold_days,
             }),
             AlertDetail::Traffic { .. } => None,
+            AlertDetail::Note { status, message, author } => {
+                Some(WebhookDetail::Note { status: status.clone(), message: message.clone(), author: author.clone() })
+            }
         }
     }
 }

@@ -17,7 +17,7 @@ use super::auth::{self, login, setup};
 use super::error::{WebError, form_error, json_error, path_error, query_error};
 use super::error_page::render_html_errors;
 use super::state::AppState;
-use super::{admin, api, assets, guard, health, metrics, pages, refresher};
+use super::{admin, api, assets, guard, health, metrics, pages, public, refresher};
 use crate::db::models::app_setting::{self, SECRET_KEY};
 use crate::db::{Db, DbError, PoolOptions};
 use crate::domain::api_token::random_hex;
@@ -84,7 +84,7 @@ impl WebServer {
         let key = cookie_key(&secret);
         let dummy_hash = hash_password(&random_hex(16)).map_err(|e| ServeError::Start(e.to_string()))?;
         let idle = chrono::TimeDelta::days(i64::from(settings.web.session_days));
-        let state = web::Data::new(AppState::new(db, settings.time_zone, dummy_hash, idle));
+        let state = web::Data::new(AppState::new(db, std::sync::Arc::new(settings.clone()), dummy_hash, idle));
         let app_state = state.clone();
 
         let server = HttpServer::new(move || {
@@ -175,6 +175,12 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/outages", web::get().to(pages::outages::list))
         .route("/outages/{id}", web::get().to(pages::outages::one))
         .route("/outage", web::get().to(pages::outages::current))
+        .route("/outages/{id}/notes", web::post().to(pages::notes::add))
+        .route("/status", web::get().to(public::status_page))
+        .route("/status.json", web::get().to(public::status_json))
+        .route("/status/feed.atom", web::get().to(public::status_feed))
+        .route("/badge/{file}", web::get().to(public::state_badge))
+        .route("/badge/{slug}/uptime.svg", web::get().to(public::uptime_badge))
         .service(web::scope("/api").configure(api::configure))
         .service(web::scope("/admin").configure(admin::configure))
         .default_service(web::to(not_found));

@@ -60,8 +60,10 @@ pub fn site_metrics(summary: &Summary) -> String {
     let up = Family::<SiteLabels, Gauge>::default();
     let response = Family::<SiteLabels, Ratio>::default();
     let checked_at = Family::<SiteLabels, Gauge>::default();
+    let maintenance = Family::<SiteLabels, Gauge>::default();
     for (group, s) in summary.sites().filter(|(_, s)| s.site.last_checked_at.is_some()) {
         let labels = site_labels(&s.site.slug, &group.slug);
+        maintenance.get_or_create(&labels).set(i64::from(s.site.last_maintenance));
         if s.site.active {
             up.get_or_create(&labels).set(i64::from(s.site.last_up == Some(true)));
         }
@@ -77,6 +79,11 @@ pub fn site_metrics(summary: &Summary) -> String {
         "sitewatch_site_up",
         "Whether the site's newest check was up (1) or down (0); paused sites are left out",
         up,
+    );
+    registry.register(
+        "sitewatch_site_maintenance",
+        "Whether the site's newest check fell in a maintenance window (1) or not (0)",
+        maintenance,
     );
     registry.register("sitewatch_site_last_response_seconds", "Response time of the site's newest check", response);
     registry.register(

@@ -20,6 +20,7 @@ mod layout;
 mod metrics;
 mod pages;
 mod paging;
+pub(crate) mod public;
 mod refresher;
 mod routes;
 mod state;

@@ -1,5 +1,5 @@
-//! The background refresher: keeps the dashboard's picture and the availability figures of
-//! `/metrics` fresh while the app runs, so requests only read what it built.
+//! The background refresher: keeps the dashboard's picture, the public status snapshot and the
+//! availability figures of `/metrics` fresh while the app runs, so requests only read what it built.
 
 use std::time::Duration;
 
@@ -19,6 +19,9 @@ pub async fn keep_fresh(state: web::Data<AppState>) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        if let Err(error) = state.refresh_public().await {
+            tracing::warn!(%error, "refreshing the public status page failed; the next tick tries again");
+        }
         if let Err(error) = state.dashboard.refresh(&state.db, state.time_zone, state.generation()).await {
             tracing::warn!(%error, "refreshing the dashboard failed; the next tick tries again");
             continue;

@@ -1,6 +1,7 @@
 //! What every handler shares: the pool, the settings pages need, the cached figures and the
 //! counter that admin writes bump so cached pages are rebuilt.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use actix_web::web::Bytes;
@@ -10,13 +11,19 @@ use super::blocking::with_conn;
 use super::cache::SingleFlight;
 use super::dashboard::{Dashboard, Key as DashboardKey, Rendered};
 use super::error::WebError;
+use super::public::snapshot::{PublicCache, Snapshot, Source};
 use crate::db::{Db, DbConnection};
 use crate::manage::ManageError;
+use crate::settings::Settings;
 
 pub struct AppState {
     pub db: Db,
     pub time_zone: Tz,
+    /// What alerts queued by the web app (an incident note sent out) and links need.
+    pub settings: Arc<Settings>,
     pub dashboard: Dashboard,
+    /// The public status page, its JSON, its feed and the badges.
+    pub public: PublicCache,
     /// The availability block of `/metrics`, summed by the background refresher for the
     /// dashboard's picture of the same key.
     pub window_metrics: SingleFlight<DashboardKey, Bytes>,
@@ -29,11 +36,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(db: Db, time_zone: Tz, dummy_hash: String, session_idle: chrono::TimeDelta) -> AppState {
+    pub fn new(db: Db, settings: Arc<Settings>, dummy_hash: String, session_idle: chrono::TimeDelta) -> AppState {
         AppState {
             db,
-            time_zone,
+            time_zone: settings.time_zone,
+            settings,
             dashboard: Dashboard::default(),
+            public: PublicCache::default(),
             window_metrics: SingleFlight::default(),
             generation: AtomicU64::new(0),
             dummy_hash,
@@ -46,8 +55,28 @@ impl AppState {
     }
 
     /// The dashboard's picture, current as of the newest round and the latest change.
-    pub async fn picture(&self) -> Result<std::sync::Arc<Rendered>, WebError> {
+    pub async fn picture(&self) -> Result<Arc<Rendered>, WebError> {
         self.dashboard.get(&self.db, self.time_zone, self.generation()).await
+    }
+
+    /// The public status page's snapshot, current as of the newest round and the latest change.
+    pub async fn public_snapshot(&self) -> Result<Arc<Snapshot>, WebError> {
+        self.public.get(self.public_source()).await
+    }
+
+    /// Rebuilds the public snapshot if it is out of date (the background refresher).
+    pub async fn refresh_public(&self) -> Result<(), WebError> {
+        self.public.refresh(self.public_source()).await
+    }
+
+    fn public_source(&self) -> Source<'_> {
+        Source {
+            db: &self.db,
+            dashboard: &self.dashboard,
+            generation: self.generation(),
+            time_zone: self.time_zone,
+            public_url: &self.settings.public_url,
+        }
     }
 
     /// Marks cached pages out of date after a change.

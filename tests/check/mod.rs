@@ -4,6 +4,7 @@
 
 mod certificates;
 mod keyword;
+mod maintenance;
 mod outages;
 mod ping;
 mod probes;

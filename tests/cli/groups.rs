@@ -43,4 +43,24 @@ both_backends! {
 
         assert_eq!(snapshot(db), before);
     }
+
+    fn groups_are_made_public_and_private(db) {
+        let added = sw(db, &["group", "add", "Public web", "--public"]).ok();
+        assert!(added.contains("shown on the public status page"), "{added}");
+        sw(db, &["group", "add", "Internal"]).ok();
+        let public = |slug: &str| {
+            let groups = sw(db, &["group", "list", "--json"]).run().json();
+            groups.as_array().unwrap().iter().find(|g| g["slug"] == slug).unwrap()["public"].as_bool().unwrap()
+        };
+        assert!(public("public-web") && !public("internal"));
+        assert!(sw(db, &["group", "public", "internal", "on"]).ok().contains("is shown"));
+        assert!(public("internal"));
+        sw(db, &["group", "public", "public-web", "off"]).ok();
+        assert!(!public("public-web"));
+        let table = sw(db, &["group", "list"]).ok();
+        assert!(table.contains("PUBLIC"), "{table}");
+        assert!(sw(db, &["group", "public", "nope", "on"]).usage_error().contains("there is no group `nope`"));
+        let bad = sw(db, &["group", "public", "internal", "maybe"]).run();
+        assert_eq!(bad.code, 2, "{}", bad.stderr);
+    }
 }

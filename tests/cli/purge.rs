@@ -20,6 +20,7 @@ fn add_views(db: &TestDb, site_slug: &str, times: &[NaiveDateTime]) {
             error: None,
             response_ms: 12,
             up: true,
+            maintenance: false,
             ping: ViewPing::NONE,
         })
         .collect();

@@ -21,6 +21,7 @@ fn view(site: &Site, at: NaiveDateTime, i: u32) -> SiteView {
         error,
         response_ms: (i * 37 % 900) as i32,
         up,
+        maintenance: false,
         ping: ViewPing::NONE,
     }
 }

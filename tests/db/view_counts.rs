@@ -34,6 +34,7 @@ both_backends! {
                 error: None,
                 response_ms: 5,
                 up: true,
+                maintenance: false,
                 ping: ViewPing::NONE,
             });
         }

@@ -49,6 +49,7 @@ both_backends! {
             error: None,
             response_ms: 812,
             up: false,
+            maintenance: false,
             ping: ViewPing::NONE,
         });
 

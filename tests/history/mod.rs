@@ -54,7 +54,16 @@ pub fn check_at(site: Id, checked_at: NaiveDateTime, i: u32) -> SiteView {
         _ => (true, Some(200), None),
     };
     let response_ms = (i.wrapping_mul(7_919) % 30_000) as i32;
-    SiteView { site_id: site, checked_at, status_code, error, response_ms, up, ping: ViewPing::NONE }
+    SiteView {
+        site_id: site,
+        checked_at,
+        status_code,
+        error,
+        response_ms,
+        up,
+        maintenance: false,
+        ping: ViewPing::NONE,
+    }
 }
 
 /// A check of each site every `every`, from `from` (inclusive) to `until` (exclusive).

@@ -144,6 +144,7 @@ fn check_case(
             error: c.error.map(str::to_owned),
             response_ms: c.response_ms,
             up: c.up,
+            maintenance: false,
             ping: ping_columns(&c.ping),
         })
         .collect();

@@ -138,7 +138,7 @@ both_backends! {
         let view = b["items"][0].as_object().unwrap();
         let mut keys: Vec<&str> = view.keys().map(String::as_str).collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["checked_at", "error", "response_ms", "status_code", "up"]);
+        assert_eq!(keys, ["checked_at", "error", "maintenance", "response_ms", "status_code", "up"]);
         assert!(b["items"][0]["checked_at"].as_str().unwrap().ends_with('Z'), "RFC 3339 UTC");
         let since = sitewatch::domain::time::rfc3339(now - TimeDelta::minutes(3));
         let until = sitewatch::domain::time::rfc3339(now);

@@ -1,5 +1,6 @@
 //! One real browser: headless Chromium driven over WebDriver (chromedriver) signs in, opens
-//! the dashboard and an outage, and saves a screenshot.
+//! the dashboard and an outage, and saves a screenshot; and opens the public status page at a
+//! phone's width and a desktop's, where nothing may scroll sideways.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -108,18 +109,43 @@ impl Driver {
         self.command("GET", &format!("/element/{body}/text"), None).as_str().unwrap().to_owned()
     }
 
+    /// Resizes the window to `width` x `height` CSS pixels.
+    fn resize(&self, width: u32, height: u32) {
+        self.command("POST", "/window/rect", Some(json!({"width": width, "height": height})));
+    }
+
+    /// Runs `script` in the page and returns its value.
+    fn run(&self, script: &str) -> Value {
+        self.command("POST", "/execute/sync", Some(json!({"script": script, "args": []})))
+    }
+
     fn screenshot(&self, name: &str) -> PathBuf {
         let data = self.command("GET", "/screenshot", None);
         let png = decode_base64(data.as_str().unwrap());
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG file");
         let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
         let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
-        assert!(width >= 800 && height >= 400, "{width}x{height}");
+        assert!(width >= 300 && height >= 400, "{width}x{height}");
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(name);
         std::fs::write(&path, png).unwrap();
         path
+    }
+}
+
+/// The browser and its driver, or `None` (outside CI) when they are not installed.
+fn installed() -> Option<(PathBuf, PathBuf)> {
+    let browser = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]);
+    let driver = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
+    match (browser, driver) {
+        (Some(browser), Some(driver)) => Some((browser, driver)),
+        _ => {
+            let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+            assert!(!ci, "CI=true but chromium or chromedriver is missing (apt-get install chromium chromium-driver)");
+            eprintln!("skipped: needs chromium and chromedriver (Debian: apt-get install chromium chromium-driver)");
+            None
+        }
     }
 }
 
@@ -185,5 +211,36 @@ both_backends! {
         assert!(page.contains("Status API") && page.contains("still down") && page.contains("ops@example.com"), "{page}");
         let shot = d.screenshot(&format!("outage-{:?}.png", db.backend).to_lowercase());
         eprintln!("screenshot: {}", shot.display());
+    }
+}
+
+both_backends! {
+    fn the_public_status_page_fits_a_phone_and_a_desktop_without_sideways_scrolling(db) {
+        let Some((browser, driver)) = installed() else { return };
+        let app = spawn(db);
+        let now = fixtures::now();
+        let web = fixtures::group(&app.db, "Customer-facing services with a rather long group name", "web");
+        sitewatch::manage::group::set_public(&mut app.db.conn().unwrap(), "web", true).unwrap();
+        let long = "Payments-gateway-for-the-european-region-with-an-unbreakable-name-xxxxxxxxxxxxxxxx";
+        let shop = fixtures::site(&app.db, &web, long, "https://pay.example.com/");
+        let blog = fixtures::site(&app.db, &web, "Blog", "https://blog.example.com/");
+        fixtures::checks(&app.db, &shop, now - TimeDelta::minutes(1), 600, 9);
+        fixtures::checks(&app.db, &blog, now - TimeDelta::minutes(1), 600, 0);
+        fixtures::outage(&app.db, &[&shop], now - TimeDelta::minutes(45), None);
+        fixtures::round(&app.db, now, RunState::Done);
+
+        let d = Driver::start(driver, browser);
+        for (width, height) in [(390, 844), (1280, 900)] {
+            d.resize(width, height);
+            d.go(&app.url("/status"));
+            let text = d.page_text();
+            assert!(text.contains("Partial outage") && text.contains("Blog") && text.contains("Current outage"), "{text}");
+            let sizes = d.run("return [document.documentElement.scrollWidth, window.innerWidth]");
+            let (scroll, inner) = (sizes[0].as_u64().unwrap(), sizes[1].as_u64().unwrap());
+            assert!(inner <= u64::from(width) && inner + 40 >= u64::from(width), "the window is {inner} px wide, asked {width}");
+            assert!(scroll <= inner, "at {width} px the page scrolls sideways: {scroll} > {inner}");
+            let shot = d.screenshot(&format!("status-{width}-{:?}.png", db.backend).to_lowercase());
+            eprintln!("screenshot: {}", shot.display());
+        }
     }
 }

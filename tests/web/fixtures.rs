@@ -48,6 +48,7 @@ pub fn checks(db: &Db, site: &Site, last: NaiveDateTime, count: usize, down_ever
                 error: if up { None } else { Some("timeout".into()) },
                 response_ms: 100 + (i as i32 % 5) * 10,
                 up,
+                maintenance: false,
                 ping: ViewPing::NONE,
             }
         })

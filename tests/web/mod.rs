@@ -8,11 +8,13 @@ mod auth;
 mod browser;
 mod edges;
 mod fixtures;
+mod maintenance;
 mod metrics;
 mod pages;
 mod pagination;
 mod sessions;
 mod stats;
+mod status;
 
 use std::sync::mpsc;
 use std::thread::JoinHandle;

@@ -25,6 +25,8 @@ pub struct Group {
     pub description: String,
     pub display_order: i32,
     pub created_at: NaiveDateTime,
+    /// Shown without login on `/status` and on badges.
+    pub public: bool,
 }
 
 /// A group's stored fields, for an insert or a whole-row update.
@@ -35,6 +37,7 @@ pub struct GroupRow<'a> {
     pub slug: &'a str,
     pub description: &'a str,
     pub display_order: i32,
+    pub public: bool,
 }
 
 impl Group {
@@ -118,6 +121,15 @@ impl Group {
             .order((groups::display_order.asc(), groups::name.asc(), groups::id.asc()))
             .offset(offset)
             .limit(limit)
+            .select(Group::as_select())
+            .load(conn)
+    }
+
+    /// The public groups in display order.
+    pub fn public(conn: &mut DbConnection) -> QueryResult<Vec<Group>> {
+        groups::table
+            .filter(groups::public.eq(true))
+            .order((groups::display_order.asc(), groups::name.asc()))
             .select(Group::as_select())
             .load(conn)
     }

@@ -178,3 +178,15 @@ impl OutageSite {
             .load(conn)
     }
 }
+
+impl Outage {
+    /// The outages open at some time since `from` (still open, or resolved at or after it),
+    /// newest first.
+    pub fn since(conn: &mut DbConnection, from: NaiveDateTime) -> QueryResult<Vec<Outage>> {
+        outages::table
+            .filter(outages::resolved_at.is_null().or(outages::resolved_at.ge(from)))
+            .order(outages::started_at.desc())
+            .select(Outage::as_select())
+            .load(conn)
+    }
+}

@@ -241,9 +241,10 @@ pub type HourCounts = (Id, NaiveDateTime, i32, i32, i32, i64);
 impl HourlyRollup {
     /// Adds `views` to the rollups of their sites and hours. Reads the touched rows, merges in
     /// memory and writes them back; call inside the round's transaction, under the run lock.
+    /// Checks made during maintenance are left out: availability never counts them.
     pub fn add_views(conn: &mut DbConnection, views: &[SiteView]) -> QueryResult<usize> {
         let mut touched: HashMap<(Id, NaiveDateTime), Figures> = HashMap::new();
-        for view in views {
+        for view in views.iter().filter(|v| !v.maintenance) {
             view.add_to(touched.entry((view.site_id, hour_start(view.checked_at))).or_default());
         }
         let hours: Vec<NaiveDateTime> = sorted_unique(touched.keys().map(|(_, h)| *h));

@@ -39,6 +39,8 @@ pub struct Site {
     pub failing_since: Option<NaiveDateTime>,
     /// How many views the site has (kept by database triggers).
     pub view_count: i64,
+    /// Whether the newest check fell in a maintenance window.
+    pub last_maintenance: bool,
     /// Echo requests per ping check; `None` uses `check.ping_probes`.
     pub probes: Option<i32>,
     /// Text the page must contain (or, with `keyword_absent`, must not).
@@ -97,7 +99,10 @@ impl SiteChangeRow<'_> {
 
 impl Site {
     pub fn status(&self) -> Status {
-        Status::of(self.active, self.last_up)
+        match Status::of(self.active, self.last_up) {
+            Status::Up | Status::Down if self.last_maintenance => Status::Maintenance,
+            status => status,
+        }
     }
 
     /// The kind of check the site's URL asks for; `None` for a URL that no longer parses.

@@ -1,6 +1,8 @@
 //! A site's state as the check round keeps it: the `last_*` mirror of the newest check and the
 //! run of consecutive failures the outage rule counts.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Double, Integer, Nullable, Text, Timestamp};
@@ -48,6 +50,30 @@ impl Site {
             found.extend(sites::table.filter(sites::id.eq_any(chunk)).select(Site::as_select()).load(conn)?);
         }
         Ok(found)
+    }
+
+    /// Marks which of the checked sites' newest check fell in a maintenance window: `covered`
+    /// become true, the rest of `checked` false. Only rows that change are written, and the
+    /// flagged rows are few, so an ordinary round costs one small read.
+    pub fn record_maintenance(conn: &mut DbConnection, checked: &[Id], covered: &HashSet<Id>) -> QueryResult<usize> {
+        let flagged: HashSet<Id> = sites::table
+            .filter(sites::last_maintenance.eq(true))
+            .select(sites::id)
+            .load::<Id>(conn)?
+            .into_iter()
+            .collect();
+        let set: Vec<Id> = covered.iter().filter(|id| !flagged.contains(id)).copied().collect();
+        let cleared: Vec<Id> =
+            checked.iter().filter(|id| flagged.contains(id) && !covered.contains(id)).copied().collect();
+        let mut written = 0;
+        for (ids, value) in [(set, true), (cleared, false)] {
+            for chunk in ids.chunks(UPDATE_CHUNK) {
+                written += diesel::update(sites::table.filter(sites::id.eq_any(chunk)))
+                    .set(sites::last_maintenance.eq(value))
+                    .execute(conn)?;
+            }
+        }
+        Ok(written)
     }
 
     /// Writes the round's results into `sites` with one multi-row UPDATE per chunk.

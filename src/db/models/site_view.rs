@@ -20,6 +20,8 @@ pub struct SiteView {
     pub error: Option<String>,
     pub response_ms: i32,
     pub up: bool,
+    /// Checked during a maintenance window: left out of availability and rollups.
+    pub maintenance: bool,
     /// A ping check's figures; all `None` for other kinds.
     #[diesel(embed)]
     pub ping: ViewPing,
@@ -76,7 +78,7 @@ impl ViewPing {
 /// Site ids per lookup, well below both backends' bind limits.
 const SITE_CHUNK: usize = 5_000;
 
-/// Rows per INSERT: 13 values a row stays far below SQLite's and PostgreSQL's bind limits.
+/// Rows per INSERT: 14 values a row stays far below SQLite's and PostgreSQL's bind limits.
 const INSERT_CHUNK: usize = 1_000;
 
 impl SiteView {
@@ -188,7 +190,8 @@ impl SiteView {
         diesel::delete(site_views::table.filter(site_views::checked_at.lt(until))).execute(conn)
     }
 
-    /// The views of `site_ids` with `from <= checked_at < until`, walking the primary key.
+    /// The views of `site_ids` with `from <= checked_at < until`, walking the primary key;
+    /// checks made during maintenance are left out, as the rollups leave them out.
     pub fn for_sites_between(
         conn: &mut DbConnection,
         site_ids: &[Id],
@@ -201,6 +204,7 @@ impl SiteView {
                 site_views::table
                     .filter(site_views::site_id.eq_any(chunk))
                     .filter(site_views::checked_at.ge(from).and(site_views::checked_at.lt(until)))
+                    .filter(site_views::maintenance.eq(false))
                     .select(SiteView::as_select())
                     .load(conn)?,
             );
@@ -213,9 +217,10 @@ impl SiteView {
 fn insert_views_unnest(conn: &mut diesel::pg::PgConnection, views: &[SiteView]) -> QueryResult<usize> {
     diesel::sql_query(
         "INSERT INTO site_views (site_id, checked_at, status_code, error, response_ms, up, ping_transmitted, \
-         ping_received, ping_duplicates, ping_rtt_min_ms, ping_rtt_avg_ms, ping_rtt_max_ms, ping_rtt_mdev_ms) \
+         ping_received, ping_duplicates, ping_rtt_min_ms, ping_rtt_avg_ms, ping_rtt_max_ms, ping_rtt_mdev_ms, \
+         maintenance) \
          SELECT * FROM UNNEST($1::text[], $2::timestamp[], $3::int4[], $4::text[], $5::int4[], $6::bool[], \
-         $7::int4[], $8::int4[], $9::int4[], $10::float8[], $11::float8[], $12::float8[], $13::float8[])",
+         $7::int4[], $8::int4[], $9::int4[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::bool[])",
     )
     .bind::<sql::Array<sql::Text>, _>(column(views, |v| v.site_id))
     .bind::<sql::Array<sql::Timestamp>, _>(column(views, |v| v.checked_at))
@@ -230,5 +235,6 @@ fn insert_views_unnest(conn: &mut diesel::pg::PgConnection, views: &[SiteView]) 
     .bind::<sql::Array<sql::Nullable<sql::Double>>, _>(column(views, |v| v.ping.ping_rtt_avg_ms))
     .bind::<sql::Array<sql::Nullable<sql::Double>>, _>(column(views, |v| v.ping.ping_rtt_max_ms))
     .bind::<sql::Array<sql::Nullable<sql::Double>>, _>(column(views, |v| v.ping.ping_rtt_mdev_ms))
+    .bind::<sql::Array<sql::Bool>, _>(column(views, |v| v.maintenance))
     .execute(conn)
 }

@@ -161,6 +161,7 @@ fn read_native(top: &Map<String, Value>) -> Result<ImportFile, String> {
             slug: owned_text(map, "slug", &position)?,
             description: owned_text(map, "description", &position)?,
             display_order: number(map.get("order")),
+            public: None,
         };
         let group = NewGroup::try_from(fields).map_err(|e| format!("{position}: {e}"))?;
         file.groups.push(GroupEntry { group, position });

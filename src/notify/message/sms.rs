@@ -4,7 +4,7 @@
 use chrono::{NaiveDateTime, TimeZone};
 
 use super::traffic::TrafficFacts;
-use super::{MessageContext, certificate, headline, in_days, open_for, outage_duration};
+use super::{MessageContext, certificate, headline, in_days, note, open_for, outage_duration};
 use crate::domain::alert::{Alert, AlertSite, Event};
 use crate::domain::gsm7;
 use crate::domain::readable::readable_time;
@@ -62,6 +62,10 @@ pub fn sms_text(alert: &Alert, context: &MessageContext) -> String {
             Event::Reminder => {
                 format!("STILL DOWN after {}: {list}{}", readable_time(open_for(alert).unwrap_or(0)), since(started))
             }
+            Event::Note => match note(alert) {
+                Some((status, message, _)) => format!("UPDATE ({status}): {message}"),
+                None => "UPDATE on the outage".to_owned(),
+            },
         }
     };
     let most = sites.len().max(others.len()).max(1);
@@ -207,6 +211,13 @@ mod tests {
                         at,
                     });
                 }
+                Event::Note => {
+                    a.detail = Some(AlertDetail::Note {
+                        status: "identified".into(),
+                        message: "The database ran out of disk".into(),
+                        author: "alice".into(),
+                    })
+                }
                 Event::TlsExpiring => {
                     let expires_at = at(13, 30) + chrono::TimeDelta::days(6);
                     (a.outage, a.sites) = (None, vec![site("shop")]);
@@ -231,6 +242,7 @@ mod tests {
                 "STILL DOWN after 45 minutes: api, shop since 14:02",
                 "HIGH TRAFFIC web: 12.3/s > 10/s at 14:05",
                 "TRAFFIC OK web: 4.0/s at 14:05",
+                "UPDATE (identified): The database ran out of disk",
             ]
         );
     }

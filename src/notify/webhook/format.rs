@@ -130,7 +130,7 @@ fn ntfy(alert: &Alert, context: &MessageContext) -> Rendered {
         Event::SiteRecovered | Event::OutageResolved => "white_check_mark",
         Event::TlsExpiring | Event::TrafficHigh => "warning",
         Event::TrafficRecovered => "white_check_mark",
-        Event::Test => "information_source",
+        Event::Test | Event::Note => "information_source",
     };
     let mut headers = vec![
         ("Title", header_text(&format!("sitewatch: {}", headline(alert, 3)))),

@@ -23,6 +23,8 @@ pub struct GroupInput {
     pub slug: String,
     pub description: String,
     pub display_order: String,
+    /// A checkbox: sent only when ticked.
+    pub public: Option<String>,
 }
 
 impl GroupInput {
@@ -33,6 +35,10 @@ impl GroupInput {
             slug: Some(self.slug.clone()),
             description: Some(self.description.clone()),
             display_order: Input::from_text(&self.display_order, Input::Absent),
+            public: match Input::checkbox(self.public.as_deref()) {
+                Input::Value(ticked) => Some(ticked),
+                _ => None,
+            },
         }
     }
 }
@@ -116,6 +122,7 @@ async fn edit_form(
         slug: group.slug.clone(),
         description: group.description,
         display_order: group.display_order.to_string(),
+        public: group.public.then(|| "on".to_owned()),
     };
     html(StatusCode::OK, FormPage { chrome, editing: Some(group.slug), input, errors: FieldErrors::default() })
 }

@@ -4,6 +4,7 @@
 
 mod alerts;
 mod groups;
+mod maintenance;
 mod recipients;
 mod sites;
 mod tokens;
@@ -95,6 +96,7 @@ async fn index(state: web::Data<AppState>, chrome: Chrome) -> Result<IndexPage, 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("", web::get().to(index)).route("/", web::get().to(index));
     groups::configure(cfg);
+    maintenance::configure(cfg);
     sites::configure(cfg);
     recipients::configure(cfg);
     users::configure(cfg);

@@ -1,7 +1,10 @@
 //! The JSON API for scripts, described by the OpenAPI document at
 //! `/api/openapi.json`, which utoipa generates from these handlers and the `json` shapes.
 
+mod docs;
+mod documented;
 mod groups;
+mod maintenance;
 mod outages;
 mod sites;
 pub mod stats;
@@ -13,8 +16,10 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::json::{
-    GroupJson, OutageJson, OutageSiteJson, ResponseTimesJson, SiteJson, StatsJson, ViewJson, WindowStatsJson,
+    GroupJson, GroupRef, GroupSitesJson, NoteJson, OutageJson, OutageSiteJson, ResponseTimesJson, SiteJson, StatsJson,
+    ViewJson, WindowStatsJson,
 };
+use crate::web::public::badge as badges;
 
 /// Every error answers `{"error": "..."}`.
 #[derive(Serialize, ToSchema)]
@@ -38,12 +43,15 @@ impl Modify for BearerAuth {
         description = "Sites, groups, check history and outages of a sitewatch installation. \
                        Send an API token as `Authorization: Bearer TOKEN` (from `sitewatch token add USER` \
                        or `POST /api/auth/token`); a signed-in browser session works too. Times are RFC 3339 in UTC. \
-                       Lists take `page` (from 1) and `per_page` (1 to 100); other values answer 400."
+                       Lists take `page` (from 1) and `per_page` (1 to 100); other values answer 400. \
+                       The status page, its JSON and feed, and public groups' badges need no login."
     ),
     paths(
         token::create,
         groups::list,
         groups::create,
+        groups::change,
+        documented::group_data,
         sites::list,
         sites::create,
         sites::read,
@@ -51,10 +59,21 @@ impl Modify for BearerAuth {
         sites::delete,
         sites::add_recipient,
         sites::views,
+        documented::site_data,
         outages::list,
         outages::read,
+        outages::add_note,
+        maintenance::list,
+        maintenance::create,
+        maintenance::delete,
         stats::site_stats,
         stats::group_stats,
+        documented::metrics,
+        documented::status_page,
+        documented::status_json,
+        documented::status_feed,
+        badges::state_badge,
+        badges::uptime_badge,
     ),
     components(schemas(
         ErrorJson,
@@ -63,12 +82,21 @@ impl Modify for BearerAuth {
         ViewJson,
         OutageJson,
         OutageSiteJson,
+        NoteJson,
+        GroupRef,
+        GroupSitesJson,
         StatsJson,
         WindowStatsJson,
         ResponseTimesJson,
         token::Credentials,
         token::TokenJson,
         groups::NewGroupJson,
+        groups::GroupChangeJson,
+        outages::NewNoteJson,
+        maintenance::NewWindowJson,
+        maintenance::WindowJson,
+        maintenance::WindowListJson,
+        maintenance::OccurrenceJson,
         sites::NewSiteJson,
         sites::SiteChangeJson,
         sites::NewRecipientJson,
@@ -85,9 +113,11 @@ async fn openapi() -> HttpResponse {
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/openapi.json", web::get().to(openapi))
+        .route("/docs", web::get().to(docs::page))
         .route("/auth/token", web::post().to(token::create))
         .route("/groups", web::get().to(groups::list))
         .route("/groups", web::post().to(groups::create))
+        .route("/groups/{slug}", web::patch().to(groups::change))
         .route("/sites", web::get().to(sites::list))
         .route("/sites", web::post().to(sites::create))
         .route("/sites/{slug}", web::get().to(sites::read))
@@ -96,5 +126,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/sites/{slug}/recipients", web::post().to(sites::add_recipient))
         .route("/sites/{slug}/views", web::get().to(sites::views))
         .route("/outages", web::get().to(outages::list))
-        .route("/outages/{id}", web::get().to(outages::read));
+        .route("/outages/{id}", web::get().to(outages::read))
+        .route("/outages/{id}/notes", web::post().to(outages::add_note))
+        .route("/maintenance", web::get().to(maintenance::list))
+        .route("/maintenance", web::post().to(maintenance::create))
+        .route("/maintenance/{id}", web::delete().to(maintenance::delete));
 }

@@ -18,7 +18,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payloa
 use chrono::TimeDelta;
 
 use super::error::WebError;
-use super::routes::{is_public, wants_json};
+use super::routes::{accepts_token, is_public, wants_json};
 use super::state::AppState;
 use crate::db::Id;
 use crate::db::models::api_token::ApiToken;
@@ -90,10 +90,10 @@ pub async fn require_login(
     Ok(next.call(req).await?.map_into_left_body())
 }
 
-/// Who the request is from: a token's owner (JSON routes), a session's, or nobody. A JSON write
+/// Who the request is from: a token's owner (JSON routes and badges), a session's, or nobody. A JSON write
 /// made with a session cookie must also pass the CSRF check.
 async fn identify(state: &AppState, req: &ServiceRequest, json: bool) -> Result<Option<CurrentUser>, WebError> {
-    if let Some(token) = json.then(|| bearer_token(req)).flatten() {
+    if let Some(token) = accepts_token(req.path()).then(|| bearer_token(req)).flatten() {
         return user_by_token(state, token).await.map(Some);
     }
     let user = user_by_session(state, req).await?;

@@ -45,15 +45,20 @@ pub struct Encoded {
 }
 
 impl Encoded {
-    fn new(plain: Vec<u8>) -> Encoded {
+    pub fn new(plain: Vec<u8>) -> Encoded {
         use std::io::Write;
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         let gzip = encoder.write_all(&plain).and_then(|()| encoder.finish()).unwrap_or_default();
         Encoded { plain: Bytes::from(plain), gzip: Bytes::from(gzip) }
     }
 
-    /// The response, gzipped when the client accepts it.
+    /// The response, gzipped when the client accepts it; for one user's eyes only.
     pub fn respond(&self, req: &HttpRequest, content_type: &str) -> HttpResponse {
+        self.respond_with(req, content_type, "private, no-cache")
+    }
+
+    /// The response with the `Cache-Control` given.
+    pub fn respond_with(&self, req: &HttpRequest, content_type: &str, cache_control: &str) -> HttpResponse {
         let gzip_ok = !self.gzip.is_empty()
             && req
                 .headers()
@@ -64,7 +69,7 @@ impl Encoded {
         response
             .content_type(content_type)
             .insert_header((header::VARY, "Accept-Encoding"))
-            .insert_header((header::CACHE_CONTROL, "private, no-cache"));
+            .insert_header((header::CACHE_CONTROL, cache_control.to_owned()));
         if gzip_ok {
             response.insert_header((header::CONTENT_ENCODING, "gzip")).body(self.gzip.clone())
         } else {
@@ -92,7 +97,7 @@ impl Dashboard {
     /// The newest finished round, looked up at most once a second for requests. The refresher
     /// always looks it up afresh and leaves the requests' copy alone, so data that changes
     /// between its look and a request is never hidden behind it.
-    async fn newest_round(&self, db: &Db, for_request: bool) -> Result<RoundMark, WebError> {
+    pub async fn newest_round(&self, db: &Db, for_request: bool) -> Result<RoundMark, WebError> {
         if for_request
             && let Some((at, mark)) = *self.probe.lock().unwrap_or_else(|e| e.into_inner())
             && at.elapsed() < PROBE_EVERY
@@ -137,7 +142,7 @@ impl Dashboard {
 async fn build(db: &Db, tz: Tz, key: Key) -> Result<Rendered, WebError> {
     let started = Instant::now();
     let rendered = with_conn(db, move |conn| {
-        let summary = Summary::load(conn)?;
+        let summary = Summary::load(conn, tz)?;
         let html = render::page(&summary, tz)?;
         let json = render::json(&summary)?;
         Ok(Rendered {

@@ -42,6 +42,17 @@ pub struct OutageBanner {
     pub since: String,
     pub duration_secs: i64,
     pub down: Vec<String>,
+    /// The newest note: its status and text.
+    pub latest_note: Option<(String, String)>,
+}
+
+/// A maintenance window in force or to come, in words.
+pub struct MaintenanceLine {
+    pub now: bool,
+    pub over: String,
+    pub from: String,
+    pub until: String,
+    pub note: String,
 }
 
 #[derive(Template)]
@@ -49,6 +60,7 @@ pub struct OutageBanner {
 struct DashboardPage {
     chrome: Chrome,
     outage: Option<OutageBanner>,
+    maintenance: Vec<MaintenanceLine>,
     warning: Option<String>,
     failed_alerts: i64,
     channels_down: Vec<String>,
@@ -118,6 +130,7 @@ pub fn outage_banner(summary: &Summary, tz: Tz) -> Option<OutageBanner> {
         since: local(tz, outage.started_at),
         duration_secs: (summary.now - outage.started_at).num_seconds(),
         down: sites.iter().filter(|s| s.up_at.is_none()).map(|s| s.site_name.clone()).collect(),
+        latest_note: summary.outage_notes.first().map(|n| (n.status.clone(), n.message.clone())),
     })
 }
 
@@ -145,6 +158,17 @@ pub fn page(summary: &Summary, tz: Tz) -> Result<String, WebError> {
     let page = DashboardPage {
         chrome: Chrome { signed_in: true, ..Chrome::without_forms(None, tz) },
         outage: outage_banner(summary, tz),
+        maintenance: summary
+            .maintenance
+            .iter()
+            .map(|(span, over, note)| MaintenanceLine {
+                now: span.from <= summary.now,
+                over: over.clone(),
+                from: local(tz, span.from),
+                until: local(tz, span.until),
+                note: note.clone(),
+            })
+            .collect(),
         warning: warning_text(summary, tz),
         failed_alerts: summary.failed_alerts,
         channels_down: summary.channels_down.iter().map(|c| sentence_case(&c.sentence(|t| local(tz, t)))).collect(),
@@ -175,13 +199,13 @@ struct DashboardJson {
 }
 
 pub fn json(summary: &Summary) -> Result<Vec<u8>, WebError> {
-    let labels = [Status::Up, Status::Down, Status::Unknown, Status::Paused]
+    let labels = [Status::Up, Status::Down, Status::Unknown, Status::Paused, Status::Maintenance]
         .into_iter()
         .map(|s| (s.as_str(), format!("{} {}", s.symbol(), s.label())))
         .collect();
     let body = DashboardJson {
         generated_at: rfc3339(summary.now),
-        outage: summary.outage.as_ref().map(|(o, sites)| OutageJson::new(o, sites)),
+        outage: summary.outage.as_ref().map(|(o, sites)| OutageJson::new(o, sites, &summary.outage_notes)),
         last_round: summary
             .last_run
             .as_ref()

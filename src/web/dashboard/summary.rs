@@ -7,13 +7,16 @@ use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::db::models::check_run::{CheckRun, RunState};
 use crate::db::models::group::Group;
+use crate::db::models::maintenance_window::MaintenanceWindow;
 use crate::db::models::notification::Delivery;
 use crate::db::models::outage::{Outage, OutageSite};
+use crate::db::models::outage_note::OutageNote;
 use crate::db::models::rollup::HourlyRollup;
 use crate::db::models::site::Site;
 use crate::db::{DbConnection, Id};
 use crate::domain::rollup::hour_start;
 use crate::domain::time::now_utc;
+use crate::domain::window::Span;
 use crate::notify::health::{ChannelDown, channels_down};
 use crate::web::error::WebError;
 
@@ -46,6 +49,10 @@ pub struct Summary {
     pub failed_alerts: i64,
     /// Alert channels found unreachable, whose deliveries wait for them.
     pub channels_down: Vec<ChannelDown>,
+    /// The notes of the open outage, newest first.
+    pub outage_notes: Vec<OutageNote>,
+    /// Maintenance in force or to come: when, over what, and its note; soonest first.
+    pub maintenance: Vec<(Span, String, String)>,
 }
 
 /// Why the figures may not be current.
@@ -63,8 +70,36 @@ struct Sums {
     response_ms: i64,
 }
 
+/// How many occurrences of one window the dashboard lists.
+const OCCURRENCES: usize = 2;
+
+/// Every window in force or to come, with the name of the site or group it is over.
+fn maintenance_lines(
+    conn: &mut DbConnection,
+    groups: &[GroupSummary],
+    now: NaiveDateTime,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<(Span, String, String)>, WebError> {
+    let mut lines = Vec::new();
+    for window in MaintenanceWindow::all(conn)? {
+        let over = match (window.site_id, window.group_id) {
+            (Some(id), _) => {
+                groups.iter().flat_map(|g| &g.sites).find(|s| s.site.id == id).map(|s| s.site.name.clone())
+            }
+            (None, Some(id)) => groups.iter().find(|g| g.group.id == id).map(|g| format!("group {}", g.group.name)),
+            (None, None) => None,
+        };
+        let (Some(over), Some(schedule)) = (over, window.schedule()) else { continue };
+        for span in schedule.upcoming(now, tz, OCCURRENCES) {
+            lines.push((span, over.clone(), window.note.clone()));
+        }
+    }
+    lines.sort_by_key(|line| line.0.from);
+    Ok(lines)
+}
+
 impl Summary {
-    pub fn load(conn: &mut DbConnection) -> Result<Summary, WebError> {
+    pub fn load(conn: &mut DbConnection, tz: chrono_tz::Tz) -> Result<Summary, WebError> {
         let now = now_utc();
         let first_hour = hour_start(now) - TimeDelta::hours(HOURS as i64 - 1);
         let mut hours: HashMap<Id, [Sums; HOURS]> = HashMap::new();
@@ -99,10 +134,15 @@ impl Summary {
             }
             None => None,
         };
+        let outage_notes = match &outage {
+            Some((o, _)) => OutageNote::of_outage(conn, o.id)?,
+            None => Vec::new(),
+        };
+        let maintenance = maintenance_lines(conn, &groups, now, tz)?;
         let last_run = CheckRun::latest_finished(conn)?;
         let failed_alerts = Delivery::failed_since(conn, now - FAILED_ALERTS_SHOWN)?;
         let channels_down = channels_down(conn)?;
-        Ok(Summary { now, outage, last_run, groups, failed_alerts, channels_down })
+        Ok(Summary { now, outage, last_run, groups, failed_alerts, channels_down, outage_notes, maintenance })
     }
 
     pub fn warning(&self) -> Option<Warning> {

@@ -4,5 +4,6 @@ pub mod chart;
 pub mod groups;
 pub mod history;
 pub mod home;
+pub mod notes;
 pub mod outages;
 pub mod sites;

@@ -6,8 +6,10 @@ use askama::Template;
 
 use crate::db::models::notification::{Delivery, DeliveryState, Notification};
 use crate::db::models::outage::{Outage, OutageSite};
+use crate::db::models::outage_note::OutageNote;
 use crate::db::{DbConnection, Id};
 use crate::domain::alert::Event;
+use crate::domain::note::NoteStatus;
 use crate::domain::status::result_text;
 use crate::domain::time::now_utc;
 use crate::web::error::WebError;
@@ -44,6 +46,13 @@ pub struct DeliveryRow {
     pub when: Option<String>,
 }
 
+pub struct NoteRow {
+    pub status: &'static str,
+    pub message: String,
+    pub author: String,
+    pub at: String,
+}
+
 pub struct NotificationRow {
     pub event: String,
     pub queued: String,
@@ -68,6 +77,9 @@ pub struct OutagePage {
     duration_secs: i64,
     sites: Vec<AffectedSite>,
     notifications: Vec<NotificationRow>,
+    /// Newest first.
+    notes: Vec<NoteRow>,
+    statuses: [NoteStatus; 4],
 }
 
 #[derive(Template, askama_web::WebTemplate)]
@@ -87,6 +99,7 @@ fn describe_event(event: &str) -> String {
         Some(Event::Reminder) => "Reminder: still down".into(),
         Some(Event::TrafficHigh) => "High traffic".into(),
         Some(Event::TrafficRecovered) => "Traffic back to normal".into(),
+        Some(Event::Note) => "Note sent".into(),
         None => event.to_owned(),
     }
 }
@@ -143,7 +156,18 @@ fn outage_page(
     let now = now_utc();
     let rows = OutageSite::of_outage(conn, outage.id)?;
     let notifications = Notification::of_outage(conn, outage.id)?;
+    let notes = OutageNote::of_outage(conn, outage.id)?;
     Ok(OutagePage {
+        notes: notes
+            .iter()
+            .map(|n| NoteRow {
+                status: NoteStatus::parse(&n.status).map_or("Update", NoteStatus::label),
+                message: n.message.clone(),
+                author: n.author.clone(),
+                at: local(tz, n.created_at),
+            })
+            .collect(),
+        statuses: NoteStatus::ALL,
         chrome,
         id: outage.id.to_string(),
         started: local(tz, outage.started_at),
