@@ -2,6 +2,7 @@
 //! caller's settings.
 
 use std::io::Write;
+use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, Command, Stdio};
 
 use super::TestDb;
@@ -126,7 +127,8 @@ impl SwCommand<'_> {
 pub fn outcome_of(child: Child) -> Outcome {
     let output = child.wait_with_output().expect("wait for the binary");
     Outcome {
-        code: output.status.code().unwrap_or(-1),
+        // Killed by a signal: its number, negated, so a failure message says which one.
+        code: output.status.code().unwrap_or_else(|| -output.status.signal().unwrap_or(0)),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
