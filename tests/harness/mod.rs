@@ -1,7 +1,9 @@
 //! Shared test harness: a fresh database per test on each backend, and the built binaries.
 //!
 //! PostgreSQL tests run when `SITEWATCH_TEST_DATABASE_URL` names a server they may create
-//! databases on; without it they say so and pass, except under `CI=true`, where they fail.
+//! databases on; without it they are ignored (reported as skipped, with the reason), except
+//! under `CI=true`, where they run and fail. Tests needing ICMP sockets, netfilter or a browser
+//! are marked the same way from what `build.rs` found on this machine.
 
 #![allow(dead_code)]
 
@@ -27,23 +29,29 @@ pub fn run_with(backend: Backend, body: fn(&TestDb)) {
     }
 }
 
-/// Declares each test once and runs it as `<name>::sqlite` and `<name>::postgres`.
+/// Declares each test once and runs it as `<name>::sqlite` and `<name>::postgres`. Attributes
+/// (docs, `cfg_attr(lacks_…, ignore = …)`) apply to both. Without `SITEWATCH_TEST_DATABASE_URL`
+/// the PostgreSQL half is ignored, so the run reports it as skipped (see `build.rs`).
 #[macro_export]
 macro_rules! both_backends {
-    ($($(#[doc = $doc:literal])* fn $name:ident($db:ident) $body:block)*) => {
+    ($($(#[$meta:meta])* fn $name:ident($db:ident) $body:block)*) => {
         $(
-            $(#[doc = $doc])*
             mod $name {
                 #[allow(unused_imports)]
                 use super::*;
 
                 fn body($db: &$crate::harness::TestDb) $body
 
+                $(#[$meta])*
                 #[test]
                 fn sqlite() {
                     $crate::harness::run_with($crate::harness::Backend::Sqlite, body);
                 }
 
+                $(#[$meta])*
+                // A second `ignore` (the test's own need and PostgreSQL both missing) is harmless.
+                #[allow(unused_attributes)]
+                #[cfg_attr(lacks_postgres, ignore = "needs PostgreSQL: set SITEWATCH_TEST_DATABASE_URL")]
                 #[test]
                 fn postgres() {
                     $crate::harness::run_with($crate::harness::Backend::Postgres, body);

@@ -168,6 +168,7 @@ fn decode_base64(text: &str) -> Vec<u8> {
 }
 
 both_backends! {
+    #[cfg_attr(lacks_browser, ignore = "needs chromium and chromedriver (Debian: apt-get install chromium chromium-driver)")]
     fn a_real_browser_signs_in_and_sees_the_dashboard_and_an_outage(db) {
         let browser = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]);
         let driver = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
@@ -215,6 +216,7 @@ both_backends! {
 }
 
 both_backends! {
+    #[cfg_attr(lacks_browser, ignore = "needs chromium and chromedriver (Debian: apt-get install chromium chromium-driver)")]
     fn the_public_status_page_fits_a_phone_and_a_desktop_without_sideways_scrolling(db) {
         let Some((browser, driver)) = installed() else { return };
         let app = spawn(db);
