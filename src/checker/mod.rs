@@ -7,7 +7,6 @@ mod client;
 mod http;
 mod limits;
 mod maintenance;
-mod outage_sites;
 mod ping;
 pub mod preflight;
 mod probe;

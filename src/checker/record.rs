@@ -8,7 +8,6 @@ use std::time::Instant;
 use chrono::NaiveDateTime;
 
 use super::maintenance;
-use super::outage_sites::{alert_site, groups_of};
 use super::reminders;
 use super::site_check::SiteCheck;
 use super::tls_watch::{CertificateState, certificate_state, expiry_alert};
@@ -23,6 +22,7 @@ use crate::domain::alert::{Alert, AlertOutage, AlertSite, Event};
 use crate::domain::outage_rule::{Checked, Decision, DownMember, decide};
 use crate::domain::time::now_utc;
 use crate::history::daily::{self, day_start};
+use crate::notify::outage_sites::{alert_site, groups_of};
 use crate::notify::outbox;
 use crate::settings::Settings;
 

@@ -10,11 +10,11 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
-use super::outage_sites::{alert_site, groups_of};
 use crate::db::models::outage::{Outage, OutageSite};
 use crate::db::{Db, DbConnection, DbError, write_transaction};
 use crate::domain::alert::{Alert, AlertDetail, AlertOutage, Event};
 use crate::domain::reminder::latest_due;
+use crate::notify::outage_sites::{alert_site, groups_of};
 use crate::notify::outbox;
 use crate::settings::Settings;
 

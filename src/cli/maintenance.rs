@@ -1,50 +1,16 @@
 //! `sitewatch maintenance ...`: planned maintenance windows.
 
-use serde::Serialize;
-
 use super::CliError;
 use super::args::MaintenanceCommand;
 use super::output::{Table, print_json};
 use crate::db::Db;
-use crate::domain::time::{now_utc, rfc3339};
-use crate::manage::maintenance::{self, Listed, NewWindow, WindowFields};
+use crate::domain::time::now_utc;
+use crate::json::{NEXT_OCCURRENCES, WindowJson};
+use crate::manage::maintenance::{self, NewWindow, WindowFields};
 use crate::settings::Settings;
 
 /// How `maintenance add` names its arguments in messages.
 const LABELS: &[(&str, &str)] = &[];
-
-/// Occurrences listed per window.
-const NEXT: usize = 3;
-
-#[derive(Serialize)]
-struct WindowJson {
-    id: String,
-    site: Option<String>,
-    group: Option<String>,
-    starts_at: String,
-    ends_at: Option<String>,
-    cron: Option<String>,
-    duration_secs: Option<i32>,
-    note: String,
-    next: Vec<(String, String)>,
-}
-
-fn json_of(listed: &Listed, settings: &Settings) -> WindowJson {
-    let w = &listed.window;
-    let (kind, slug, _) = &listed.scope;
-    let next = w.schedule().map_or_else(Vec::new, |s| s.upcoming(now_utc(), settings.time_zone, NEXT));
-    WindowJson {
-        id: w.id.to_string(),
-        site: (*kind == "site").then(|| slug.clone()),
-        group: (*kind == "group").then(|| slug.clone()),
-        starts_at: rfc3339(w.starts_at),
-        ends_at: w.ends_at.map(rfc3339),
-        cron: w.cron.clone(),
-        duration_secs: w.duration_secs,
-        note: w.note.clone(),
-        next: next.iter().map(|s| (rfc3339(s.from), rfc3339(s.until))).collect(),
-    }
-}
 
 fn local(settings: &Settings, t: chrono::NaiveDateTime) -> String {
     use chrono::TimeZone;
@@ -74,7 +40,8 @@ pub(super) fn run(db: &Db, settings: &Settings, command: MaintenanceCommand) -> 
         MaintenanceCommand::List(args) => {
             let listed = maintenance::list(&mut conn)?;
             if args.json {
-                let items: Vec<WindowJson> = listed.iter().map(|l| json_of(l, settings)).collect();
+                let items: Vec<WindowJson> =
+                    listed.iter().map(|l| WindowJson::new(l, settings.time_zone, NEXT_OCCURRENCES)).collect();
                 return print_json(&items);
             }
             let mut table = Table::new(&["ID", "OVER", "WHEN", "NEXT", "NOTE"]);

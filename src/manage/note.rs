@@ -1,16 +1,14 @@
 //! Incident notes: add one to an outage, and with `notify` send it as an alert through every
 //! channel, queued in the note's own transaction so both are kept or neither is.
 
-use std::collections::HashMap;
-
 use super::error::{FieldErrors, ManageError};
 use crate::db::models::outage::{Outage, OutageSite};
 use crate::db::models::outage_note::OutageNote;
-use crate::db::models::site::Site;
 use crate::db::{DbConnection, Id, write_transaction};
-use crate::domain::alert::{Alert, AlertDetail, AlertOutage, AlertSite, Event};
+use crate::domain::alert::{Alert, AlertDetail, AlertOutage, Event};
 use crate::domain::note::{NoteMessage, NoteStatus};
 use crate::domain::time::now_utc;
+use crate::notify::outage_sites::{alert_site, groups_of};
 use crate::notify::outbox;
 use crate::settings::Settings;
 
@@ -81,19 +79,7 @@ pub fn add(
 /// group's recipients hear of it, and the sites still down for context.
 fn alert(c: &mut DbConnection, outage: &Outage, note: &OutageNote) -> Result<Alert, ManageError> {
     let rows = OutageSite::of_outage(c, outage.id)?;
-    let site_ids: Vec<Id> = rows.iter().filter_map(|r| r.site_id).collect();
-    let groups: HashMap<Id, Id> = Site::with_ids(c, &site_ids)?.into_iter().map(|s| (s.id, s.group_id)).collect();
-    let site = |row: &OutageSite| AlertSite {
-        site_id: row.site_id.map(|id| id.to_string()),
-        group_id: row.site_id.and_then(|id| groups.get(&id)).map(ToString::to_string),
-        name: row.site_name.clone(),
-        slug: row.site_slug.clone(),
-        url: row.site_url.clone(),
-        status_code: row.down_status_code,
-        error: row.down_error.clone(),
-        down_at: Some(row.down_at),
-        up_at: row.up_at,
-    };
+    let groups = groups_of(c, &rows)?;
     Ok(Alert {
         event: Event::Note,
         outage: Some(AlertOutage {
@@ -101,7 +87,7 @@ fn alert(c: &mut DbConnection, outage: &Outage, note: &OutageNote) -> Result<Ale
             started_at: outage.started_at,
             resolved_at: outage.resolved_at,
         }),
-        sites: rows.iter().map(site).collect(),
+        sites: rows.iter().map(|row| alert_site(row, &groups)).collect(),
         still_down: Vec::new(),
         created_at: note.created_at,
         detail: Some(AlertDetail::Note {

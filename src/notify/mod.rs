@@ -12,6 +12,7 @@ pub mod email;
 pub mod health;
 mod http;
 pub mod message;
+pub(crate) mod outage_sites;
 pub mod outbox;
 mod report;
 pub mod retry;

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::ErrorJson;
-use crate::domain::time::{now_utc, rfc3339};
-use crate::manage::maintenance::{self, Listed, NewWindow, WindowFields};
+use crate::domain::time::now_utc;
+use crate::json::{NEXT_OCCURRENCES as NEXT, WindowJson};
+use crate::manage::maintenance::{self, NewWindow, WindowFields};
 use crate::web::error::WebError;
 use crate::web::state::AppState;
 
@@ -34,56 +35,6 @@ pub struct NewWindowJson {
     note: Option<String>,
 }
 
-/// One occurrence of a window.
-#[derive(Serialize, ToSchema)]
-pub struct OccurrenceJson {
-    starts_at: String,
-    ends_at: String,
-}
-
-/// A maintenance window.
-#[derive(Serialize, ToSchema)]
-pub struct WindowJson {
-    id: String,
-    /// The slug of the site it is over, or `null`.
-    site: Option<String>,
-    /// The slug of the group it is over, or `null`.
-    group: Option<String>,
-    /// A one-off window's start; a recurring one's first possible occurrence (RFC 3339, UTC).
-    starts_at: String,
-    /// A one-off window's end; a recurring one's last possible start, or `null`.
-    ends_at: Option<String>,
-    /// The cron expression of a recurring window.
-    cron: Option<String>,
-    /// How long each occurrence of a recurring window lasts.
-    duration_secs: Option<i32>,
-    note: String,
-    /// The occurrence in force and the next ones (at most 3).
-    next: Vec<OccurrenceJson>,
-}
-
-impl WindowJson {
-    fn new(listed: &Listed, state: &AppState) -> WindowJson {
-        let w = &listed.window;
-        let (kind, slug, _) = &listed.scope;
-        let next = w.schedule().map_or_else(Vec::new, |s| s.upcoming(now_utc(), state.time_zone, 3));
-        WindowJson {
-            id: w.id.to_string(),
-            site: (*kind == "site").then(|| slug.clone()),
-            group: (*kind == "group").then(|| slug.clone()),
-            starts_at: rfc3339(w.starts_at),
-            ends_at: w.ends_at.map(rfc3339),
-            cron: w.cron.clone(),
-            duration_secs: w.duration_secs,
-            note: w.note.clone(),
-            next: next
-                .iter()
-                .map(|span| OccurrenceJson { starts_at: rfc3339(span.from), ends_at: rfc3339(span.until) })
-                .collect(),
-        }
-    }
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct WindowListJson {
     items: Vec<WindowJson>,
@@ -101,7 +52,7 @@ pub struct WindowListJson {
 )]
 pub async fn list(state: web::Data<AppState>) -> Result<web::Json<WindowListJson>, WebError> {
     let listed = state.manage(maintenance::list).await??;
-    Ok(web::Json(WindowListJson { items: listed.iter().map(|l| WindowJson::new(l, &state)).collect() }))
+    Ok(web::Json(WindowListJson { items: listed.iter().map(|l| WindowJson::new(l, state.time_zone, NEXT)).collect() }))
 }
 
 /// Adds a maintenance window.
@@ -131,7 +82,7 @@ pub async fn create(state: web::Data<AppState>, body: web::Json<NewWindowJson>) 
     };
     let listed = state.manage(move |c| maintenance::add(c, &NewWindow::try_from(fields)?, now_utc())).await??;
     state.changed();
-    Ok(HttpResponse::Created().json(WindowJson::new(&listed, &state)))
+    Ok(HttpResponse::Created().json(WindowJson::new(&listed, state.time_zone, NEXT)))
 }
 
 /// Removes a maintenance window.

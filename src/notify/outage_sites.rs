@@ -1,4 +1,4 @@
-//! The sites of an outage as alerts show them, for the round's alerts and its reminders.
+//! The sites of an outage as alerts show them: for the round's alerts, reminders and notes.
 
 use std::collections::HashMap;
 
