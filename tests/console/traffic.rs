@@ -99,3 +99,42 @@ fn sw_traffic(db: &crate::harness::TestDb) {
     )
     .ok();
 }
+
+both_backends! {
+    fn traffic_history_goes_with_the_raw_views(db) {
+        use chrono::TimeDelta;
+        use sitewatch::db::Id;
+        use sitewatch::db::models::traffic::{TrafficAlert, TrafficMinute};
+        use sitewatch::settings::RetentionSettings;
+
+        let handle = db.open();
+        let mut conn = handle.conn().unwrap();
+        let now = sitewatch::domain::time::now_utc();
+        let minute = |days: i64| {
+            use chrono::Timelike;
+            (now - TimeDelta::days(days)).with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap()
+        };
+        TrafficMinute::upsert_all(&mut conn, "old", &[(minute(100), 5), (minute(1), 7)]).unwrap();
+        let alert = |days: i64| TrafficAlert {
+            id: Id::new(),
+            log: "old".into(),
+            event: "traffic_high".into(),
+            mean: 12.0,
+            threshold: 10.0,
+            window_secs: 120,
+            log_time: minute(days),
+            created_at: minute(days),
+        };
+        assert!(alert(95).insert_new(&mut conn).unwrap());
+        assert!(alert(2).insert_new(&mut conn).unwrap());
+
+        let retention = RetentionSettings { raw_days: 90, hourly_days: 730, daily_days: 0 };
+        let purged = sitewatch::history::retention::apply(&mut conn, &retention, now).unwrap();
+        assert_eq!(purged.traffic, 2, "one minute and one alert older than 90 days");
+        let minutes = TrafficMinute::between(&mut conn, "old", minute(200), now).unwrap();
+        assert_eq!(minutes.iter().map(|m| m.hits).collect::<Vec<_>>(), [7]);
+        let alerts = TrafficAlert::recent(&mut conn, "old", 10).unwrap();
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].log_time, minute(2));
+    }
+}
