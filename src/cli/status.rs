@@ -3,7 +3,7 @@
 //! once or every `--watch` seconds.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -31,13 +31,14 @@ pub fn run(db: &Db, args: StatusArgs) -> Result<(), CliError> {
         return print_once(db, args.json, colour, false);
     };
     loop {
-        print_once(db, args.json, colour, colour)?;
+        print_once(db, args.json, colour, true)?;
         std::io::stdout().flush().ok();
         std::thread::sleep(Duration::from_secs(every));
     }
 }
 
-fn print_once(db: &Db, json: bool, colour: bool, clear: bool) -> Result<(), CliError> {
+/// Prints the status once; `watching` prints JSON on one line, and clears a terminal first.
+fn print_once(db: &Db, json: bool, colour: bool, watching: bool) -> Result<(), CliError> {
     let mut conn = db.conn()?;
     let now = now_utc();
     let sites = Site::all_with_groups(&mut conn)?;
@@ -46,11 +47,12 @@ fn print_once(db: &Db, json: bool, colour: bool, clear: bool) -> Result<(), CliE
     drop(conn);
     let body = status_json(&sites, &figures, now);
     if json {
-        let text = if clear { serde_json::to_string(&body) } else { serde_json::to_string_pretty(&body) };
+        let text = if watching { serde_json::to_string(&body) } else { serde_json::to_string_pretty(&body) };
         println!("{}", text.map_err(|e| CliError::Failed(format!("cannot write JSON: {e}")))?);
         return Ok(());
     }
-    if clear {
+    // Only a terminal is cleared: piped output keeps every print, one after the other.
+    if watching && std::io::stdout().is_terminal() {
         print!("{CLEAR}");
     }
     print!("{}", render(&body, now, colour));

@@ -74,3 +74,31 @@ both_backends! {
         assert!(rest.iter().all(|l| !l.contains("\"opened\"")), "{rest:?}");
     }
 }
+
+both_backends! {
+    fn status_watch_reprints_until_stopped_and_refuses_a_zero_interval(db) {
+        let server = HttpServer::always(200);
+        sw(db, &["site", "add", &server.url("/"), "--name", "api"]).ok();
+        let mut watcher = sw(db, &["status", "--watch", "1", "--json"]).spawn();
+        let stdout = watcher.stdout.take().unwrap();
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let first = wait_for_line(&lines, "the first print", Duration::from_secs(20), |v| v.get("sites").is_some());
+        assert_eq!(first["sites"][0]["status"], "unknown");
+        check(db, &[]).ok();
+        let later = wait_for_line(&lines, "a reprint after the round", Duration::from_secs(15), |v| v["sites"][0]["status"] == "up");
+        assert_eq!(later["sites"][0]["windows"][0]["checks"], Value::from(1));
+        watcher.kill().unwrap();
+        watcher.wait().unwrap();
+
+        let refused = sw(db, &["status", "--watch", "0"]).run();
+        assert_eq!(refused.code, 2, "{}", refused.stderr);
+        assert!(refused.stderr.contains("--watch"), "{}", refused.stderr);
+    }
+}

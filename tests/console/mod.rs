@@ -3,6 +3,7 @@
 //! [--follow]` against the API's figures, and the `/traffic` page: real `check` rounds, a real
 //! `sitewatch traffic` replay and a real server, on both backends.
 
+mod browser;
 mod follow;
 mod kinds;
 mod status;
