@@ -9,7 +9,11 @@ use crate::db::models::outage::{Outage, OutageSite};
 use crate::db::models::outage_note::OutageNote;
 use crate::db::models::site::Site;
 use crate::db::models::site_view::SiteView;
+use crate::domain::ping::PingStats;
+use crate::domain::rollup::answered;
+use crate::domain::target::CheckKind;
 use crate::domain::time::{now_utc, rfc3339};
+use crate::domain::tls_expiry::days_left;
 use crate::manage::maintenance::Listed;
 
 /// A watched site and its newest check.
@@ -31,7 +35,56 @@ pub struct SiteJson {
     pub last_checked_at: Option<String>,
     pub last_status_code: Option<i32>,
     pub last_error: Option<String>,
+    /// `null` before the first check and when the newest check got no answer (a refused
+    /// connection, a timeout, a ping without replies).
     pub last_response_ms: Option<i32>,
+    /// `http`, `tcp` or `ping`, from the URL's scheme (keyword sites are `http`).
+    #[schema(value_type = String, example = "http")]
+    pub kind: &'static str,
+    /// Echo requests per check (ping sites); `null` uses `check.ping_probes`.
+    pub probes: Option<i32>,
+    /// Text the page must contain (or, with `keyword_absent`, must not); `null` for none.
+    pub keyword: Option<String>,
+    pub keyword_absent: bool,
+    /// When the certificate the newest `https://` check saw expires (RFC 3339, UTC); `null`
+    /// for other kinds or before the first check.
+    pub tls_expires_at: Option<String>,
+    /// Whole days until `tls_expires_at` (negative once it has passed).
+    pub tls_days_left: Option<i64>,
+    /// The newest ping check's figures; `null` for other kinds and before the first ping.
+    pub last_ping: Option<PingJson>,
+}
+
+/// A ping check's figures, as iputils' `ping` counts them; times in milliseconds, `null`
+/// when no reply came back.
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
+pub struct PingJson {
+    pub transmitted: u32,
+    /// Requests answered at least once.
+    pub received: u32,
+    /// Replies beyond the first to the same request.
+    pub duplicates: u32,
+    pub loss_percent: f64,
+    pub rtt_min_ms: Option<f64>,
+    pub rtt_avg_ms: Option<f64>,
+    pub rtt_max_ms: Option<f64>,
+    /// The jitter: the standard deviation of the round-trip times.
+    pub rtt_mdev_ms: Option<f64>,
+}
+
+impl From<&PingStats> for PingJson {
+    fn from(s: &PingStats) -> PingJson {
+        PingJson {
+            transmitted: s.transmitted,
+            received: s.received,
+            duplicates: s.duplicates,
+            loss_percent: round_to(s.loss_percent, 3),
+            rtt_min_ms: s.rtt_min_ms,
+            rtt_avg_ms: s.rtt_avg_ms,
+            rtt_max_ms: s.rtt_max_ms,
+            rtt_mdev_ms: s.rtt_mdev_ms,
+        }
+    }
 }
 
 impl SiteJson {
@@ -52,7 +105,16 @@ impl SiteJson {
             last_checked_at: site.last_checked_at.map(rfc3339),
             last_status_code: site.last_status_code,
             last_error: site.last_error.clone(),
-            last_response_ms: site.last_response_ms,
+            last_response_ms: site
+                .last_response_ms
+                .filter(|_| answered(site.last_status_code, site.last_error.as_deref())),
+            kind: site.kind().unwrap_or(CheckKind::Http).as_str(),
+            probes: site.probes,
+            keyword: site.keyword.clone(),
+            keyword_absent: site.keyword_absent,
+            tls_expires_at: site.tls_expires_at.map(rfc3339),
+            tls_days_left: site.tls_expires_at.map(|t| days_left(t, now_utc())),
+            last_ping: site.last_ping().as_ref().map(PingJson::from),
         }
     }
 }
@@ -93,6 +155,8 @@ pub struct ViewJson {
     pub up: bool,
     /// Checked during a maintenance window: left out of availability and of outages.
     pub maintenance: bool,
+    /// A ping check's figures; `null` for other kinds.
+    pub ping: Option<PingJson>,
 }
 
 impl From<&SiteView> for ViewJson {
@@ -104,6 +168,7 @@ impl From<&SiteView> for ViewJson {
             response_ms: view.response_ms,
             up: view.up,
             maintenance: view.maintenance,
+            ping: view.ping.stats().as_ref().map(PingJson::from),
         }
     }
 }
@@ -239,6 +304,12 @@ pub struct WindowStatsJson {
     pub outages: usize,
     /// Seconds of the window during which at least one of the sites was down in an outage.
     pub downtime_seconds: i64,
+    /// Ping sites: share of echo requests lost in the window, in percent; `null` without
+    /// ping checks.
+    pub loss_percent: Option<f64>,
+    /// Ping sites: mean jitter (mdev) of the window's ping checks, in milliseconds; `null`
+    /// when no ping check got a reply.
+    pub jitter_ms: Option<f64>,
 }
 
 /// Availability and response-time statistics of a site or a group over every window.
@@ -306,6 +377,8 @@ impl From<&crate::history::stats::WindowStats> for WindowStatsJson {
             outcomes: f.outcomes.iter().map(|(k, v)| (k.to_owned(), v)).collect(),
             outages: w.outages,
             downtime_seconds: w.downtime.num_seconds(),
+            loss_percent: w.loss_percent().map(|p| round_to(p, 3)),
+            jitter_ms: w.jitter_ms().map(|j| round_to(j, 3)),
         }
     }
 }
@@ -361,4 +434,50 @@ impl WindowJson {
                 .collect(),
         }
     }
+}
+
+/// A site's figures over one of the short windows of `sitewatch status`, computed as in
+/// `WindowStatsJson`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RecentJson {
+    /// `10m` or `1h`.
+    pub window: &'static str,
+    pub checks: u64,
+    pub up: u64,
+    pub availability_percent: Option<f64>,
+    /// Over the checks that got an answer.
+    pub mean_response_ms: Option<f64>,
+    pub max_response_ms: Option<u32>,
+    pub loss_percent: Option<f64>,
+    pub jitter_ms: Option<f64>,
+}
+
+impl RecentJson {
+    pub fn new(window: crate::domain::window::Window, f: &crate::domain::rollup::Figures) -> RecentJson {
+        RecentJson {
+            window: window.key(),
+            checks: f.checks,
+            up: f.ups,
+            availability_percent: f.availability().map(|a| round_to(a * 100.0, 4)),
+            mean_response_ms: f.mean_response_ms().map(|m| round_to(m, 1)),
+            max_response_ms: f.response_ms_max,
+            loss_percent: f.loss_percent().map(|p| round_to(p, 3)),
+            jitter_ms: f.jitter_ms().map(|j| round_to(j, 3)),
+        }
+    }
+}
+
+/// One site in `sitewatch status --json`: the site as in `/api/sites`, and its short windows.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SiteStatusJson {
+    #[serde(flatten)]
+    pub site: SiteJson,
+    pub windows: Vec<RecentJson>,
+}
+
+/// `sitewatch status --json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StatusJson {
+    pub generated_at: String,
+    pub sites: Vec<SiteStatusJson>,
 }

@@ -72,6 +72,13 @@ pub enum Command {
     /// Plan maintenance windows: checks go on, but failures open no outage and send no alert
     #[command(subcommand)]
     Maintenance(MaintenanceCommand),
+    /// Every site's state, last check and response time, with availability and mean/max
+    /// response over the last 10 minutes and hour
+    #[command(after_help = STATUS_HELP)]
+    Status(StatusArgs),
+    /// Outage history, newest first; --follow then prints each change as `check` records it
+    #[command(after_help = OUTAGES_HELP)]
+    Outages(OutagesArgs),
     /// Delete check results older than a cut-off, in small batches
     #[command(
         after_help = "Examples:\n  sitewatch purge --older-than 90d --dry-run\n  sitewatch purge --older-than 12h"
@@ -105,6 +112,52 @@ sitewatch traffic /var/log/nginx/access.log\n  \
 sitewatch traffic access.log --threshold 50 --window 60 --every 30\n  \
 sitewatch traffic old-access.log --from-start --once     (a replay: read, report, alert, exit)\n  \
 sitewatch --config /etc/sitewatch/sitewatch.toml traffic  (every [[traffic]] entry)";
+
+const STATUS_HELP: &str = "Columns: the site's slug, its kind (http, tcp, ping), its state (up, down, unknown, paused,\n\
+maintenance), how long ago it was last checked, the newest check's response time (a ping's mean\n\
+round trip; - when it got no answer), then for the last 10 minutes and the last hour the share of\n\
+checks that were up and the mean/max response time in ms. The figures are those of\n\
+/sites/SLUG/stats.json. Colour is used on a terminal unless NO_COLOR is set.\n\
+\n\
+Examples:\n  \
+sitewatch status\n  \
+sitewatch status --watch 5          (reprint every 5 seconds until Ctrl-C)\n  \
+sitewatch status --json | jq '.sites[] | select(.status == \"down\") | .slug'";
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Reprint every SECS seconds (10 when no value is given) until interrupted
+    #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "10",
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub watch: Option<u64>,
+    /// Print JSON instead of a table (with --watch, one document per line)
+    #[arg(long)]
+    pub json: bool,
+}
+
+const OUTAGES_HELP: &str = "The table lists each outage's start, end (or `ongoing`), duration and sites. With --follow,\n\
+the command then stays and prints a line for each outage opened, site joined, site recovered and\n\
+outage resolved as `check` records it (the database is read once a second), until Ctrl-C. With\n\
+--json the list is printed as the API's /api/outages items, and followed events as one JSON\n\
+object per line: {\"event\", \"outage_id\", \"at\", \"site\"}.\n\
+\n\
+Examples:\n  \
+sitewatch outages\n  \
+sitewatch outages --limit 0 --json      (every outage)\n  \
+sitewatch outages --follow              (a console that shows outages as they happen)";
+
+#[derive(Debug, Args)]
+pub struct OutagesArgs {
+    /// Then print each opening, joining, recovery and resolution as it is recorded
+    #[arg(long)]
+    pub follow: bool,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// How many outages to list, newest first; 0 lists them all
+    #[arg(long, value_name = "N", default_value_t = 25)]
+    pub limit: u32,
+}
 
 #[derive(Debug, Args)]
 pub struct TrafficArgs {

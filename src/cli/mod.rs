@@ -8,12 +8,16 @@ mod group;
 mod import;
 mod maintenance;
 mod notify;
+mod outage_events;
+mod outages;
 mod output;
 mod password_input;
 mod purge;
 mod recipient;
 mod settings_view;
 mod site;
+mod status;
+mod terminal;
 mod token;
 mod traffic;
 mod user;
@@ -134,5 +138,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Purge(args) => purge::run(&db, args),
         Command::Traffic(args) => traffic::run(db, settings, args),
         Command::Maintenance(cmd) => maintenance::run(&db, settings, cmd),
+        Command::Status(args) => status::run(&db, args),
+        Command::Outages(args) => outages::run(&db, settings, args),
     }
 }

@@ -21,6 +21,19 @@ impl Table {
     }
 
     pub fn render(&self) -> String {
+        self.render_styled(|_, _| None)
+    }
+
+    /// The table with each body cell passed through `style(column, text)`, which may wrap
+    /// the padded cell (colour codes take no width, so columns still line up).
+    pub fn render_styled(&self, style: impl Fn(usize, &str) -> Option<super::terminal::Paint>) -> String {
+        self.render_with(|column, text, padded| match style(column, text) {
+            Some(paint) => super::terminal::paint(padded, Some(paint), true),
+            None => padded.to_owned(),
+        })
+    }
+
+    fn render_with(&self, finish: impl Fn(usize, &str, &str) -> String) -> String {
         let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
         for row in &self.rows {
             for (width, cell) in widths.iter_mut().zip(row) {
@@ -29,12 +42,17 @@ impl Table {
         }
         let mut out = String::new();
         let header_cells: Vec<String> = self.headers.iter().map(|h| (*h).to_owned()).collect();
-        for cells in std::iter::once(&header_cells).chain(&self.rows) {
+        for (row, cells) in std::iter::once(&header_cells).chain(&self.rows).enumerate() {
             let last = cells.len() - 1;
             for (i, cell) in cells.iter().enumerate() {
-                out.push_str(cell);
+                let padded = if i < last {
+                    format!("{cell}{}", " ".repeat(widths[i] - cell.chars().count()))
+                } else {
+                    cell.clone()
+                };
+                out.push_str(&if row == 0 { padded } else { finish(i, cell, &padded) });
                 if i < last {
-                    out.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
+                    out.push_str("  ");
                 }
             }
             out.push('\n');

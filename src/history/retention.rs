@@ -1,5 +1,7 @@
 //! Retention (`[retention]`): raw views go after `raw_days`, hourly rollups after
 //! `hourly_days`, daily rollups after `daily_days` (never, by default); monthly rollups stay.
+//! The traffic watch's history goes with the raw views: alerts recorded and minutes of log
+//! time older than `raw_days` (the watch itself keeps only 48 hours of a log's minutes).
 //! Nothing is purged before it is summed: a view whose hour has no rollup row (stored by an
 //! older version, or imported) gets one first, hourly rows go only once their day is in the
 //! daily table, and daily rows only once their month is in the monthly table.
@@ -13,6 +15,7 @@ use super::daily::{self, day_start, roll_up_again, roll_up_finished_days};
 use crate::db::models::app_setting;
 use crate::db::models::rollup::{DailyRollup, HourlyRollup, RollupRecord};
 use crate::db::models::site_view::SiteView;
+use crate::db::models::traffic::{TrafficAlert, TrafficMinute};
 use crate::db::{DbConnection, DbError, Id, write_transaction};
 use crate::domain::rollup::{Figures, hour_start};
 use crate::settings::RetentionSettings;
@@ -33,6 +36,8 @@ pub struct Purged {
     pub hours_rolled_up: usize,
     pub hourly: usize,
     pub daily: usize,
+    /// Traffic minutes and alerts.
+    pub traffic: usize,
 }
 
 /// The end-of-round upkeep: rolls up finished days, and on the first round of a UTC day applies
@@ -62,6 +67,12 @@ pub fn after_round(
 pub fn apply(conn: &mut DbConnection, retention: &RetentionSettings, now: NaiveDateTime) -> Result<Purged, DbError> {
     let days = |n: u32| TimeDelta::days(i64::from(n));
     let mut purged = purge_views(conn, now - days(retention.raw_days))?;
+    purged.traffic = write_transaction(conn, |c| {
+        let cutoff = now - days(retention.raw_days);
+        Ok::<_, DbError>(
+            TrafficMinute::delete_all_before(c, cutoff)? + TrafficAlert::delete_recorded_before(c, cutoff)?,
+        )
+    })?;
     purged.hourly = purge_hourly(conn, now - days(retention.hourly_days))?;
     if retention.daily_days > 0
         && let Some(months_until) = daily::rolled_until(conn)?.months_until
@@ -74,6 +85,7 @@ pub fn apply(conn: &mut DbConnection, retention: &RetentionSettings, now: NaiveD
         hours_rolled_up = purged.hours_rolled_up,
         hourly = purged.hourly,
         daily = purged.daily,
+        traffic = purged.traffic,
         "applied retention"
     );
     Ok(purged)

@@ -162,6 +162,31 @@ pub fn counts_by_site(conn: &mut DbConnection, span: Span, rolled: Rolled) -> Re
     Ok(totals)
 }
 
+/// The windows `sitewatch status` shows for every site.
+pub const RECENT: [Window; 2] = [Window::TenMinutes, Window::Hour];
+
+/// Each site's figures over the `RECENT` windows ending at `now`, from one pass over the last
+/// hour's raw views (every site at once). They equal `window_stats` for each site, which sums
+/// the same views (and, for whole hours, rollups of them).
+pub fn recent_figures_by_site(
+    conn: &mut DbConnection,
+    site_ids: &[Id],
+    now: NaiveDateTime,
+) -> Result<HashMap<Id, [Figures; 2]>, DbError> {
+    let spans = RECENT.map(|w| w.span(now));
+    let widest = Span::new(spans.iter().map(|s| s.from).min().unwrap_or(now), now);
+    let mut sums: HashMap<Id, [FiguresSum; 2]> = HashMap::new();
+    for view in SiteView::for_sites_between(conn, site_ids, widest.from, widest.until)? {
+        let entry = sums.entry(view.site_id).or_default();
+        for (sum, span) in entry.iter_mut().zip(&spans) {
+            if span.from <= view.checked_at && view.checked_at < span.until {
+                sum.add_view(&view);
+            }
+        }
+    }
+    Ok(sums.into_iter().map(|(id, [a, b])| (id, [a.finish(), b.finish()])).collect())
+}
+
 /// Adds up figures; rollup histograms go into a flat array straight from their bytes.
 #[derive(Default)]
 pub(crate) struct FiguresSum {

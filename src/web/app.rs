@@ -17,7 +17,7 @@ use super::auth::{self, login, setup};
 use super::error::{WebError, form_error, json_error, path_error, query_error};
 use super::error_page::render_html_errors;
 use super::state::AppState;
-use super::{admin, api, assets, guard, health, metrics, pages, public, refresher};
+use super::{admin, api, assets, guard, health, metrics, pages, public, refresher, traffic};
 use crate::db::models::app_setting::{self, SECRET_KEY};
 use crate::db::{Db, DbError, PoolOptions};
 use crate::domain::api_token::random_hex;
@@ -176,6 +176,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/outages/{id}", web::get().to(pages::outages::one))
         .route("/outage", web::get().to(pages::outages::current))
         .route("/outages/{id}/notes", web::post().to(pages::notes::add))
+        .route("/traffic", web::get().to(traffic::page))
+        .route("/traffic.json", web::get().to(traffic::data))
         .route("/status", web::get().to(public::status_page))
         .route("/status.json", web::get().to(public::status_json))
         .route("/status/feed.atom", web::get().to(public::status_feed))

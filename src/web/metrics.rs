@@ -2,7 +2,8 @@
 //! `prometheus-client`. The per-site gauges come from the dashboard's cached picture, so a
 //! scrape never reads the views table; availability per window is summed by the background
 //! refresher after each round (and at least once a minute) and only read here, so it may lag
-//! the newest round by a few seconds.
+//! the newest round by a few seconds. The traffic gauges read the small `traffic_logs` table
+//! (one row per watched access log) on each scrape.
 
 use std::sync::atomic::AtomicU64;
 
@@ -18,6 +19,8 @@ use super::dashboard::Summary;
 use super::error::WebError;
 use super::state::AppState;
 use crate::db::DbConnection;
+use crate::db::models::traffic::TrafficLog;
+use crate::domain::rollup::answered;
 use crate::domain::window::Window;
 use crate::history::daily::rolled_until;
 use crate::history::stats::counts_by_site;
@@ -28,6 +31,18 @@ pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; cha
 struct SiteLabels {
     site: String,
     group: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StatLabels {
+    site: String,
+    group: String,
+    stat: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LogLabels {
+    log: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -55,6 +70,52 @@ fn encoded(registry: &Registry) -> String {
     out
 }
 
+/// The ping and certificate series: present only where there is a figure (a ping without
+/// replies has no round-trip times, a TCP site no certificate).
+fn kind_metrics(summary: &Summary, registry: &mut Registry) {
+    let rtt = Family::<StatLabels, Ratio>::default();
+    let loss = Family::<SiteLabels, Ratio>::default();
+    let duplicates = Family::<SiteLabels, Gauge>::default();
+    let expiry = Family::<SiteLabels, Gauge>::default();
+    for (group, s) in summary.sites() {
+        if let Some(t) = s.site.tls_expires_at {
+            expiry.get_or_create(&site_labels(&s.site.slug, &group.slug)).set(t.and_utc().timestamp());
+        }
+        let Some(ping) = s.site.last_ping() else { continue };
+        let labels = site_labels(&s.site.slug, &group.slug);
+        loss.get_or_create(&labels).set(ping.loss_percent / 100.0);
+        duplicates.get_or_create(&labels).set(i64::from(ping.duplicates));
+        let stats =
+            [("min", ping.rtt_min_ms), ("avg", ping.rtt_avg_ms), ("max", ping.rtt_max_ms), ("mdev", ping.rtt_mdev_ms)];
+        for (stat, ms) in stats {
+            if let Some(ms) = ms {
+                let labels = StatLabels { site: labels.site.clone(), group: labels.group.clone(), stat };
+                rtt.get_or_create(&labels).set(ms / 1000.0);
+            }
+        }
+    }
+    registry.register(
+        "sitewatch_ping_rtt_seconds",
+        "Round-trip times of the ping site's newest check: min, avg, max and mdev (the jitter); absent without replies",
+        rtt,
+    );
+    registry.register(
+        "sitewatch_ping_loss_ratio",
+        "Share of the echo requests of the ping site's newest check that got no reply (0 to 1)",
+        loss,
+    );
+    registry.register(
+        "sitewatch_ping_duplicates",
+        "Duplicate echo replies in the ping site's newest check",
+        duplicates,
+    );
+    registry.register(
+        "sitewatch_tls_cert_expiry_timestamp_seconds",
+        "When the certificate the https site's newest check saw expires (Unix time)",
+        expiry,
+    );
+}
+
 /// The gauges drawn from the dashboard's picture.
 pub fn site_metrics(summary: &Summary) -> String {
     let up = Family::<SiteLabels, Gauge>::default();
@@ -67,7 +128,9 @@ pub fn site_metrics(summary: &Summary) -> String {
         if s.site.active {
             up.get_or_create(&labels).set(i64::from(s.site.last_up == Some(true)));
         }
-        if let Some(ms) = s.site.last_response_ms {
+        // A check that got no answer (refused, timed out, no echo reply) has no response time.
+        let answer = answered(s.site.last_status_code, s.site.last_error.as_deref());
+        if let Some(ms) = s.site.last_response_ms.filter(|_| answer) {
             response.get_or_create(&labels).set(f64::from(ms) / 1000.0);
         }
         if let Some(t) = s.site.last_checked_at {
@@ -107,6 +170,39 @@ pub fn site_metrics(summary: &Summary) -> String {
             finished.and_utc().timestamp(),
         );
     }
+    kind_metrics(summary, &mut registry);
+    encoded(&registry)
+}
+
+/// The traffic watch's gauges, one series per watched access log.
+pub fn traffic_metrics(logs: &[TrafficLog]) -> String {
+    let rate = Family::<LogLabels, Ratio>::default();
+    let active = Family::<LogLabels, Gauge>::default();
+    let as_of = Family::<LogLabels, Gauge>::default();
+    for log in logs {
+        let labels = LogLabels { log: log.name.clone() };
+        active.get_or_create(&labels).set(i64::from(log.alerting_since.is_some()));
+        if let Some(t) = log.as_of {
+            rate.get_or_create(&labels).set(log.mean);
+            as_of.get_or_create(&labels).set(t.and_utc().timestamp());
+        }
+    }
+    let mut registry = Registry::default();
+    registry.register(
+        "sitewatch_traffic_hits_per_second",
+        "Mean hits per second of the access log over its window, as of its newest line; absent before the first line",
+        rate,
+    );
+    registry.register(
+        "sitewatch_traffic_alert_active",
+        "Whether the access log's high-traffic alert is on (1) or not (0)",
+        active,
+    );
+    registry.register(
+        "sitewatch_traffic_log_time_seconds",
+        "The log time (Unix time) the access log's figures are as of",
+        as_of,
+    );
     encoded(&registry)
 }
 
@@ -142,8 +238,10 @@ pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, WebErro
             state.run(move |conn| window_metrics(conn, &summary))
         })
         .await?;
+    let logs = state.run(|conn| Ok(TrafficLog::all(conn)?)).await?;
     let mut body = site_metrics(&picture.summary);
     body.push_str(std::str::from_utf8(&windows).unwrap_or_default());
+    body.push_str(&traffic_metrics(&logs));
     encode_eof(&mut body).expect("writing to a String cannot fail");
     Ok(HttpResponse::Ok().content_type(CONTENT_TYPE).body(body))
 }

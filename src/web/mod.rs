@@ -24,6 +24,7 @@ pub(crate) mod public;
 mod refresher;
 mod routes;
 mod state;
+mod traffic;
 
 pub use app::{ServeError, WebServer};
 pub use error::WebError;

@@ -77,7 +77,7 @@ both_backends! {
         let (s, b) = call(with(c.post(app.url("/api/sites"))).json(&json!({"name": "Shop", "url": "https://shop.example.com/", "group": "web-shop", "interval_secs": 120})));
         assert_eq!(s, 201, "{b}");
         let keys: Vec<&str> = b.as_object().unwrap().keys().map(String::as_str).collect();
-        for key in ["id", "name", "slug", "url", "group", "active", "interval_secs", "status", "last_checked_at", "last_status_code", "last_error", "last_response_ms"] {
+        for key in ["id", "name", "slug", "url", "group", "active", "interval_secs", "status", "last_checked_at", "last_status_code", "last_error", "last_response_ms", "kind", "probes", "keyword", "keyword_absent", "tls_expires_at", "tls_days_left", "last_ping"] {
             assert!(keys.contains(&key), "site JSON has {key}: {b}");
         }
         assert_eq!((b["slug"].as_str(), b["group"].as_str(), b["interval_secs"].as_i64(), b["status"].as_str()), (Some("shop"), Some("web-shop"), Some(120), Some("unknown")));
@@ -138,7 +138,7 @@ both_backends! {
         let view = b["items"][0].as_object().unwrap();
         let mut keys: Vec<&str> = view.keys().map(String::as_str).collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["checked_at", "error", "maintenance", "response_ms", "status_code", "up"]);
+        assert_eq!(keys, ["checked_at", "error", "maintenance", "ping", "response_ms", "status_code", "up"]);
         assert!(b["items"][0]["checked_at"].as_str().unwrap().ends_with('Z'), "RFC 3339 UTC");
         let since = sitewatch::domain::time::rfc3339(now - TimeDelta::minutes(3));
         let until = sitewatch::domain::time::rfc3339(now);

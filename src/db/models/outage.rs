@@ -189,4 +189,23 @@ impl Outage {
             .select(Outage::as_select())
             .load(conn)
     }
+
+    /// The open outages, those of `also` (outages a follower saw open before) and those
+    /// resolved at or after `resolved_since`, each with its sites, in one query: what
+    /// `sitewatch outages --follow` compares from one poll to the next. An outage without sites
+    /// yet comes with `None`.
+    pub fn followed(
+        conn: &mut DbConnection,
+        also: &[Id],
+        resolved_since: NaiveDateTime,
+    ) -> QueryResult<Vec<(Outage, Option<OutageSite>)>> {
+        outages::table
+            .left_join(outage_sites::table)
+            .filter(
+                outages::resolved_at.is_null().or(outages::resolved_at.ge(resolved_since)).or(outages::id.eq_any(also)),
+            )
+            .order((outages::started_at.asc(), outage_sites::down_at.asc(), outage_sites::site_name.asc()))
+            .select((Outage::as_select(), Option::<OutageSite>::as_select()))
+            .load(conn)
+    }
 }

@@ -115,6 +115,12 @@ impl TrafficMinute {
             .load(conn)
     }
 
+    /// Deletes every log's minutes starting before `cutoff` (retention: the minutes of a log
+    /// nobody watches any more); returns how many.
+    pub fn delete_all_before(conn: &mut DbConnection, cutoff: NaiveDateTime) -> QueryResult<usize> {
+        diesel::delete(traffic_minutes::table.filter(traffic_minutes::minute.lt(cutoff))).execute(conn)
+    }
+
     /// Deletes `log`'s minutes starting before `cutoff`; returns how many.
     pub fn delete_before(conn: &mut DbConnection, log: &str, cutoff: NaiveDateTime) -> QueryResult<usize> {
         diesel::delete(
@@ -161,6 +167,11 @@ impl TrafficAlert {
             .bind::<Timestamp, _>(self.created_at)
             .execute(conn)?;
         Ok(inserted == 1)
+    }
+
+    /// Deletes the alerts recorded before `cutoff` (wall clock); returns how many.
+    pub fn delete_recorded_before(conn: &mut DbConnection, cutoff: NaiveDateTime) -> QueryResult<usize> {
+        diesel::delete(traffic_alerts::table.filter(traffic_alerts::created_at.lt(cutoff))).execute(conn)
     }
 
     /// `log`'s latest alerts, newest first.

@@ -6,6 +6,8 @@
 
 use super::ErrorJson;
 use crate::json::{GroupSitesJson, Page, ViewJson};
+use crate::web::dashboard::DashboardJson;
+use crate::web::traffic::json::TrafficJson;
 
 /// A site's check history, newest first (the site page's data).
 #[utoipa::path(
@@ -36,8 +38,16 @@ fn site_data() {}
 )]
 fn group_data() {}
 
-/// Prometheus (OpenMetrics) text: per-site up, response time, last check, maintenance,
-/// availability per window, and the outage state.
+/// Prometheus (OpenMetrics) text. Per site (`site`, `group` labels): `sitewatch_site_up`,
+/// `sitewatch_site_maintenance`, `sitewatch_site_last_response_seconds` (absent when the newest
+/// check got no answer), `sitewatch_site_last_check_timestamp_seconds`,
+/// `sitewatch_site_availability_ratio{window}`; ping sites `sitewatch_ping_rtt_seconds{stat}`
+/// (`min`, `avg`, `max`, `mdev`; absent without replies), `sitewatch_ping_loss_ratio`,
+/// `sitewatch_ping_duplicates`; https sites `sitewatch_tls_cert_expiry_timestamp_seconds`.
+/// Overall: `sitewatch_outage_open`, `sitewatch_outage_sites_down`,
+/// `sitewatch_last_round_timestamp_seconds`. Per access log (`log` label):
+/// `sitewatch_traffic_hits_per_second`, `sitewatch_traffic_alert_active`,
+/// `sitewatch_traffic_log_time_seconds`.
 #[utoipa::path(
     get,
     path = "/metrics",
@@ -79,3 +89,29 @@ fn status_json() {}
     responses((status = 200, description = "The feed", content_type = "application/atom+xml"))
 )]
 fn status_feed() {}
+
+/// Every watched access log as `sitewatch traffic` last recorded it: the mean hits per second
+/// over its window, its alert state, its hits per minute over the 24 hours of log time ending
+/// at its newest line, and its latest alerts (the `/traffic` page's data).
+#[utoipa::path(
+    get,
+    path = "/traffic.json",
+    tag = "traffic",
+    responses(
+        (status = 200, description = "Every watched log", body = TrafficJson),
+        (status = 401, description = "No valid token or session", body = ErrorJson),
+    )
+)]
+fn traffic_data() {}
+
+/// Every group and its sites with their current details (the dashboard's data).
+#[utoipa::path(
+    get,
+    path = "/data.json",
+    tag = "sites",
+    responses(
+        (status = 200, description = "Groups, each with its sites", body = DashboardJson),
+        (status = 401, description = "No valid token or session", body = ErrorJson),
+    )
+)]
+fn dashboard_data() {}

@@ -16,8 +16,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::json::{
-    GroupJson, GroupRef, GroupSitesJson, NoteJson, OutageJson, OutageSiteJson, ResponseTimesJson, SiteJson, StatsJson,
-    ViewJson, WindowStatsJson,
+    GroupJson, GroupRef, GroupSitesJson, NoteJson, OutageJson, OutageSiteJson, PingJson, ResponseTimesJson, SiteJson,
+    StatsJson, ViewJson, WindowStatsJson,
 };
 use crate::web::public::badge as badges;
 
@@ -69,6 +69,8 @@ impl Modify for BearerAuth {
         stats::site_stats,
         stats::group_stats,
         documented::metrics,
+        documented::traffic_data,
+        documented::dashboard_data,
         documented::status_page,
         documented::status_json,
         documented::status_feed,
@@ -79,6 +81,7 @@ impl Modify for BearerAuth {
         ErrorJson,
         GroupJson,
         SiteJson,
+        PingJson,
         ViewJson,
         OutageJson,
         OutageSiteJson,
@@ -101,6 +104,12 @@ impl Modify for BearerAuth {
         sites::SiteChangeJson,
         sites::NewRecipientJson,
         sites::RecipientJson,
+        crate::web::dashboard::DashboardJson,
+        crate::web::dashboard::RoundJson,
+        crate::web::traffic::json::TrafficJson,
+        crate::web::traffic::json::TrafficLogJson,
+        crate::web::traffic::json::MinuteJson,
+        crate::web::traffic::json::TrafficAlertJson,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))

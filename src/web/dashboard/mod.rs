@@ -24,7 +24,7 @@ use super::error::WebError;
 use crate::db::models::check_run::CheckRun;
 use crate::db::{Db, Id};
 
-pub use render::{SiteRow, site_rows};
+pub use render::{DashboardJson, RoundJson, SiteRow, site_rows};
 pub use summary::{SiteSummary, Summary};
 
 /// A copy older than this is rebuilt by the background refresher.

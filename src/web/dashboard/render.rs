@@ -181,20 +181,29 @@ pub fn page(summary: &Summary, tz: Tz) -> Result<String, WebError> {
     page.render().map_err(|e| WebError::Internal(format!("rendering the dashboard: {e}")))
 }
 
-#[derive(Serialize)]
-struct RoundJson {
+/// The newest check round.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RoundJson {
+    /// RFC 3339, UTC; `null` while it runs.
     finished_at: Option<String>,
+    /// `running`, `done`, `offline` or `failed`.
     state: String,
 }
 
-#[derive(Serialize)]
-struct DashboardJson {
+/// `/data.json`: the dashboard's data.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DashboardJson {
+    /// RFC 3339, UTC.
     generated_at: String,
+    /// The open outage, if any.
     outage: Option<OutageJson>,
     last_round: Option<RoundJson>,
+    /// Why the figures may not be current (no round yet, cron stopped, the network was down).
     warning: Option<String>,
     /// How the page words each status, so the script never drifts from the server.
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
     labels: BTreeMap<&'static str, String>,
+    /// Every group with its sites (each a site as in `/api/sites`).
     groups: Vec<GroupSitesJson>,
 }
 
