@@ -334,9 +334,9 @@ browser_test! {
                 if name != "status" {
                     assert!(!d.element("header form.signout button").is_empty(), "{name}: the header has a sign-out button");
                 }
+                let shot = d.screenshot(&format!("{name}-{width}-{:?}.png", db.backend).to_lowercase());
+                eprintln!("screenshot: {}", shot.display());
             }
-            let shot = d.screenshot(&format!("dashboard-{width}-{:?}.png", db.backend).to_lowercase());
-            eprintln!("screenshot: {}", shot.display());
         }
         // The header's button signs out from the cached dashboard too (its form carries this
         // session's token).
@@ -407,4 +407,10 @@ fn screenshots_for_the_docs() {
             eprintln!("saved {}", shot.display());
         }
     }
+    // The ping site's round-trip chart, further down its page.
+    d.resize(1280, 900);
+    d.go(&app.url(&format!("/sites/{}", demo.ping)));
+    d.run("document.querySelector('figure.chart').scrollIntoView({block: 'center'})");
+    let shot = d.screenshot_in(&dir, "site-ping-chart-desktop.png");
+    eprintln!("saved {}", shot.display());
 }

@@ -141,7 +141,9 @@ pub fn draw_ping(points: &[Point], from: NaiveDateTime, until: NaiveDateTime, st
             .iter()
             .filter_map(|(start, f)| {
                 let loss = f.loss_percent().filter(|l| *l > 0.0)?;
-                Some((format!("{:.1}", x(*start)), format!("{:.1}", TOP + loss / 100.0 * LOSS_BAR)))
+                // Even a small loss gets a bar that can be seen.
+                let length = (loss / 100.0 * LOSS_BAR).max(4.0);
+                Some((format!("{:.1}", x(*start)), format!("{:.1}", TOP + length)))
             })
             .collect(),
         max_label: format!("{scale} ms"),
