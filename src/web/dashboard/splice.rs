@@ -1,10 +1,11 @@
 //! A cached page with one hole filled in per request: the dashboard is built once for everyone,
 //! but its header's sign-out form carries each session's own CSRF token. The parts around the
 //! hole are compressed once; a gzip answer puts the hole in as a stored (uncompressed) deflate
-//! block between them, so answering costs a copy and a CRC (gigabytes a second), never a
-//! compression.
+//! block between them, and the checksum is combined from the parts' checksums, so answering
+//! costs a copy of the compressed page, never a compression.
 
-use flate2::{Compress, Compression, Crc, FlushCompress, Status};
+use crc32fast::Hasher;
+use flate2::{Compress, Compression, FlushCompress, Status};
 
 pub struct Spliced {
     before: Vec<u8>,
@@ -13,6 +14,9 @@ pub struct Spliced {
     deflated_before: Vec<u8>,
     /// Raw deflate of `after` from a fresh dictionary, ending with the final block.
     deflated_after: Vec<u8>,
+    /// CRC-32 of `before` and of `after`, to combine with the hole's.
+    crc_before: Hasher,
+    crc_after: Hasher,
 }
 
 impl Spliced {
@@ -20,9 +24,16 @@ impl Spliced {
     pub fn new(page: &str, marker: &str) -> Spliced {
         let (before, after) = page.split_once(marker).unwrap_or((page, ""));
         let (before, after) = (before.as_bytes().to_vec(), after.as_bytes().to_vec());
+        let crc = |bytes: &[u8]| {
+            let mut hasher = Hasher::new();
+            hasher.update(bytes);
+            hasher
+        };
         Spliced {
             deflated_before: deflate(&before, FlushCompress::Sync),
             deflated_after: deflate(&after, FlushCompress::Finish),
+            crc_before: crc(&before),
+            crc_after: crc(&after),
             before,
             after,
         }
@@ -50,11 +61,12 @@ impl Spliced {
             out.extend_from_slice(chunk);
         }
         out.extend_from_slice(&self.deflated_after);
-        let mut crc = Crc::new();
-        crc.update(&self.before);
-        crc.update(hole);
-        crc.update(&self.after);
-        out.extend_from_slice(&crc.sum().to_le_bytes());
+        let mut crc = self.crc_before.clone();
+        let mut crc_hole = Hasher::new();
+        crc_hole.update(hole);
+        crc.combine(&crc_hole);
+        crc.combine(&self.crc_after);
+        out.extend_from_slice(&crc.finalize().to_le_bytes());
         let size = (self.before.len() + hole.len() + self.after.len()) as u64;
         out.extend_from_slice(&((size & 0xffff_ffff) as u32).to_le_bytes());
         out
