@@ -1,6 +1,7 @@
 //! Error pages: browser routes get a refused request's message on an HTML page with the
 //! site's layout; JSON routes keep their `{"error": ...}` body.
 
+use actix_session::SessionExt;
 use actix_web::body::MessageBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::header;
@@ -9,6 +10,7 @@ use actix_web::{HttpMessage, HttpResponse};
 use askama::Template;
 
 use super::auth::CurrentUser;
+use super::auth::csrf::CSRF;
 use super::error::WebError;
 use super::layout::Chrome;
 use super::routes::wants_json;
@@ -42,11 +44,14 @@ pub fn render_html_errors<B: MessageBody + 'static>(
         None => status.canonical_reason().unwrap_or("error").to_owned(),
     };
     let signed_in = res.request().extensions().get::<CurrentUser>().map(|u| u.username.clone());
+    let mut chrome = Chrome::without_forms(
+        signed_in,
+        res.request().app_data::<actix_web::web::Data<AppState>>().map_or(chrono_tz::UTC, |s| s.time_zone),
+    );
+    // The session's form token, if it has one, so the header's sign-out button works here too.
+    chrome.csrf = res.request().get_session().get::<String>(CSRF).ok().flatten();
     let page = ErrorPage {
-        chrome: Chrome::without_forms(
-            signed_in,
-            res.request().app_data::<actix_web::web::Data<AppState>>().map_or(chrono_tz::UTC, |s| s.time_zone),
-        ),
+        chrome,
         status: status.as_u16(),
         reason: status.canonical_reason().unwrap_or("Error").to_owned(),
         message,

@@ -1,21 +1,24 @@
 //! What every page's layout needs (who is signed in, the form token, a one-time notice) and the
-//! small formatting helpers pages share: local times, "3 minutes ago", milliseconds, percentages.
+//! small formatting helpers pages share: local times, "3 minutes ago", percentages.
 
 use std::future::{Ready, ready};
 
 use actix_session::SessionExt;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use askama::Template;
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 
 use super::auth::{CurrentUser, csrf};
+use super::format::{NONE, count};
 use super::state::AppState;
 
 /// Session key of the one-time notice shown on the next page ("Added group Web").
 pub const FLASH: &str = "flash";
 
-/// The layout's inputs. Pages with forms carry the CSRF token; the cached dashboard does not
-/// (it is the same for everyone), so its layout links to the logout page instead.
+/// The layout's inputs. Pages with forms carry the CSRF token. The cached dashboard is the
+/// same for everyone: it leaves a marker (`<!--account-->`) where the header's sign-out form goes, and each
+/// request fills it in with [`AccountControls`].
 #[derive(Debug, Clone, Default)]
 pub struct Chrome {
     pub signed_in: bool,
@@ -24,11 +27,27 @@ pub struct Chrome {
     pub flash: Option<String>,
     /// The time zone pages show times in, for the footer.
     pub zone: String,
+    /// Leave the marker for the sign-out form instead of the form (the cached dashboard).
+    pub account_slot: bool,
+}
+
+/// The header's user name and sign-out button, alone: what fills the dashboard's slot.
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountControls {
+    pub chrome: Chrome,
 }
 
 impl Chrome {
     pub fn without_forms(username: Option<String>, zone: Tz) -> Chrome {
-        Chrome { signed_in: username.is_some(), username, csrf: None, flash: None, zone: zone.name().to_owned() }
+        Chrome {
+            signed_in: username.is_some(),
+            username,
+            csrf: None,
+            flash: None,
+            zone: zone.name().to_owned(),
+            account_slot: false,
+        }
     }
 
     /// The CSRF token for a form; pages that show forms always have one.
@@ -52,6 +71,7 @@ impl FromRequest for Chrome {
             csrf: Some(token),
             flash,
             zone,
+            account_slot: false,
         }))
     }
 }
@@ -79,16 +99,12 @@ pub fn ago(now: NaiveDateTime, t: NaiveDateTime) -> String {
         s if s < 86_400 => (s / 3_600, "hour"),
         s => (s / 86_400, "day"),
     };
-    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
-}
-
-pub fn millis(ms: Option<i32>) -> String {
-    ms.map_or_else(|| "–".to_owned(), |ms| format!("{ms} ms"))
+    format!("{} ago", count(n as u64, unit))
 }
 
 /// A share of 0..=1 as a percentage with two decimals ("99.95 %"), or a dash without data.
 pub fn percent(share: Option<f64>) -> String {
-    share.map_or_else(|| "–".to_owned(), |s| format!("{:.2} %", s * 100.0))
+    share.map_or_else(|| NONE.to_owned(), |s| format!("{:.2} %", s * 100.0))
 }
 
 #[cfg(test)]
@@ -110,6 +126,6 @@ mod tests {
         let t = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap().and_hms_opt(9, 30, 0).unwrap();
         assert_eq!(local(chrono_tz::Europe::Paris, t), "2026-11-21 10:30:00 CET");
         assert_eq!(percent(Some(0.99951)), "99.95 %");
-        assert_eq!(millis(None), "–");
+        assert_eq!(percent(None), "—");
     }
 }

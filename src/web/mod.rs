@@ -14,6 +14,7 @@ mod dashboard;
 mod error;
 mod error_page;
 mod filters;
+mod format;
 mod guard;
 mod health;
 mod layout;

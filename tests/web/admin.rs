@@ -92,7 +92,7 @@ both_backends! {
         assert_eq!(api.get(app.url("/api/groups")).bearer_auth(&secret).send().unwrap().status(), 401, "revoked at once");
 
         let users = text(c.get(app.url("/admin/users")).send().unwrap());
-        let bob = users.split("<tr><td>bob</td>").nth(1).unwrap().split("href=\"/admin/users/").nth(1).unwrap().split('/').next().unwrap().to_owned();
+        let bob = users.split("<tr><td data-label=\"User\">bob</td>").nth(1).unwrap().split("href=\"/admin/users/").nth(1).unwrap().split('/').next().unwrap().to_owned();
         assert_eq!(post(&format!("/admin/users/{bob}/password"), &[("password", "a new password"), ("password_again", "a new password")]).status(), 303);
         assert_eq!(post(&format!("/admin/users/{bob}/delete"), &[]).status(), 303);
         assert!(!text(c.get(app.url("/admin/users")).send().unwrap()).contains(">bob<"));

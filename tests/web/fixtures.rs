@@ -118,3 +118,102 @@ pub fn outage(db: &Db, down: &[&Site], start: NaiveDateTime, end: Option<NaiveDa
 pub fn now() -> NaiveDateTime {
     now_utc()
 }
+
+/// Stores `views` as a round would (views, rollups, the site's `last_*` columns, its ping
+/// figures) and returns them.
+pub fn record(db: &Db, site: &Site, views: Vec<SiteView>) -> Vec<SiteView> {
+    let mut conn = db.conn().unwrap();
+    SiteView::insert_all(&mut conn, &views).unwrap();
+    HourlyRollup::add_views(&mut conn, &views).unwrap();
+    let newest = views.last().unwrap();
+    let failures = views.iter().rev().take_while(|v| !v.up).count() as i32;
+    diesel::update(sites::table.find(site.id))
+        .set((
+            sites::last_checked_at.eq(newest.checked_at),
+            sites::last_status_code.eq(newest.status_code),
+            sites::last_error.eq(newest.error.clone()),
+            sites::last_response_ms.eq(newest.response_ms),
+            sites::last_up.eq(newest.up),
+            sites::consecutive_failures.eq(failures),
+            sites::last_ping_transmitted.eq(newest.ping.ping_transmitted),
+            sites::last_ping_received.eq(newest.ping.ping_received),
+            sites::last_ping_duplicates.eq(newest.ping.ping_duplicates),
+            sites::last_ping_rtt_min_ms.eq(newest.ping.ping_rtt_min_ms),
+            sites::last_ping_rtt_avg_ms.eq(newest.ping.ping_rtt_avg_ms),
+            sites::last_ping_rtt_max_ms.eq(newest.ping.ping_rtt_max_ms),
+            sites::last_ping_rtt_mdev_ms.eq(newest.ping.ping_rtt_mdev_ms),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    views
+}
+
+/// `count` ping checks of 4 echo requests a minute apart up to `last`; every `lossy`-th one
+/// loses one request (0: none), and the newest `dead` lose every request.
+pub fn ping_checks(
+    db: &Db,
+    site: &Site,
+    last: NaiveDateTime,
+    count: usize,
+    lossy: usize,
+    dead: usize,
+) -> Vec<SiteView> {
+    let views = (0..count)
+        .map(|i| {
+            let received = if i + dead >= count {
+                0
+            } else if lossy > 0 && (i + 1) % lossy == 0 {
+                3
+            } else {
+                4
+            };
+            let avg = 18.0 + (i % 7) as f64 * 1.5;
+            let answered = received > 0;
+            SiteView {
+                site_id: site.id,
+                checked_at: last - TimeDelta::minutes((count - 1 - i) as i64),
+                status_code: None,
+                error: if answered { None } else { Some("unreachable".into()) },
+                response_ms: if answered { avg.round() as i32 } else { 0 },
+                up: answered,
+                maintenance: false,
+                ping: ViewPing {
+                    ping_transmitted: Some(4),
+                    ping_received: Some(received),
+                    ping_duplicates: Some(0),
+                    ping_rtt_min_ms: answered.then_some(avg - 3.2),
+                    ping_rtt_avg_ms: answered.then_some(avg),
+                    ping_rtt_max_ms: answered.then_some(avg + 6.8),
+                    ping_rtt_mdev_ms: answered.then_some(2.41),
+                },
+            }
+        })
+        .collect();
+    record(db, site, views)
+}
+
+/// `count` TCP checks a minute apart up to `last`; the newest `refused` ones were refused.
+pub fn tcp_checks(db: &Db, site: &Site, last: NaiveDateTime, count: usize, refused: usize) -> Vec<SiteView> {
+    let views = (0..count)
+        .map(|i| {
+            let up = i + refused < count;
+            SiteView {
+                site_id: site.id,
+                checked_at: last - TimeDelta::minutes((count - 1 - i) as i64),
+                status_code: None,
+                error: if up { None } else { Some("connect".into()) },
+                response_ms: if up { 3 + (i % 3) as i32 } else { 0 },
+                up,
+                maintenance: false,
+                ping: ViewPing::NONE,
+            }
+        })
+        .collect();
+    record(db, site, views)
+}
+
+/// Sets when the site's certificate expires, as an https check would have seen it.
+pub fn certificate_expires(db: &Db, site: &Site, at: NaiveDateTime) {
+    let mut conn = db.conn().unwrap();
+    diesel::update(sites::table.find(site.id)).set(sites::tls_expires_at.eq(Some(at))).execute(&mut conn).unwrap();
+}

@@ -5,7 +5,7 @@ mod admin;
 mod alerts;
 mod api;
 mod auth;
-mod browser;
+pub mod browser;
 mod edges;
 mod fixtures;
 mod maintenance;

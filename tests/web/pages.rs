@@ -70,6 +70,8 @@ both_backends! {
         let now = fixtures::now();
         let web = fixtures::group(&app.db, "Web", "web");
         let shop = fixtures::site(&app.db, &web, "Shop", "https://shop.example.com/");
+        // Checks in two hours at least, so the chart has a line to draw.
+        fixtures::checks(&app.db, &shop, now - TimeDelta::hours(3), 10, 0);
         fixtures::checks(&app.db, &shop, now - TimeDelta::minutes(1), 30, 3);
         let past = fixtures::outage(&app.db, &[&shop], now - TimeDelta::hours(5), Some(now - TimeDelta::hours(5) + TimeDelta::seconds(7_500)));
         let c = client();
@@ -80,10 +82,10 @@ both_backends! {
         assert!(site.contains("class=\"down\""), "failed checks are marked");
         assert!(site.contains("the 3rd failed check in a row"), "ordinal: {site}");
         assert!(site.contains("CET") || site.contains("CEST"), "times in the configured zone: {site}");
-        assert!(site.contains("Page 1 of 3"), "30 views, 10 a page: {site}");
+        assert!(site.contains("Page 1 of 4"), "40 views, 10 a page: {site}");
         assert!(site.contains("href=\"/sites/shop?page=2\""));
         let second = text(c.get(app.url("/sites/shop?page=2")).send().unwrap());
-        assert!(second.contains("Page 2 of 3"));
+        assert!(second.contains("Page 2 of 4"));
         assert_eq!(c.get(app.url("/sites/nope")).send().unwrap().status(), 404);
 
         let group = text(c.get(app.url("/groups/web")).send().unwrap());
@@ -166,6 +168,100 @@ both_backends! {
         }
         crate::harness::wait_until("healthz reports the database down", std::time::Duration::from_secs(10), || {
             client().get(app.url("/healthz")).send().unwrap().status() == 503
+        });
+    }
+}
+
+both_backends! {
+    fn pages_say_why_a_site_is_down_show_dashes_for_no_answer_and_get_plurals_right(db) {
+        let app = spawn(db);
+        add_user(&app.db, "alice");
+        let now = fixtures::now();
+        let web = fixtures::group(&app.db, "Web", "web");
+        let api = fixtures::site(&app.db, &web, "API", "https://api.example.com/");
+        let database = fixtures::site(&app.db, &web, "Database", "tcp://db.example.com:5432");
+        let router = fixtures::site(&app.db, &web, "Router", "ping://192.0.2.1");
+        fixtures::site(&app.db, &web, "Brand new", "tcp://new.example.com:6379");
+        // Six checks inside the current hour: one hour of data.
+        let checked = now - TimeDelta::minutes(i64::from(chrono::Timelike::minute(&now).min(6)));
+        fixtures::checks(&app.db, &api, checked, 6, 1);
+        fixtures::tcp_checks(&app.db, &database, now - TimeDelta::minutes(1), 5, 2);
+        fixtures::ping_checks(&app.db, &router, now - TimeDelta::minutes(1), 5, 5, 0);
+        fixtures::certificate_expires(&app.db, &api, now + TimeDelta::days(34) + TimeDelta::hours(1));
+        fixtures::round(&app.db, now, RunState::Done);
+
+        let c = client();
+        sign_in(&app, &c, "alice");
+        let page = text(c.get(app.url("/")).send().unwrap());
+        let row = |slug: &str| {
+            let start = page.find(&format!("data-site=\"{slug}\"")).unwrap_or_else(|| panic!("no row {slug}: {page}"));
+            page[start..].split("</tr>").next().unwrap().to_owned()
+        };
+        let (api_row, db_row, ping_row, new_row) = (row("api"), row("database"), row("router"), row("brand-new"));
+        assert!(api_row.contains("timed out") && api_row.contains(">—<"), "why, and no response time: {api_row}");
+        assert!(db_row.contains("could not connect") && db_row.contains(">—<") && !db_row.contains(">0 ms<"), "{db_row}");
+        assert!(db_row.contains("kind-tcp"), "{db_row}");
+        assert!(ping_row.contains("kind-ping") && ping_row.contains("ms, 25 % loss"), "mean RTT and loss: {ping_row}");
+        assert!(!ping_row.contains("text-down"), "the ping site is up: {ping_row}");
+        assert!(new_row.contains("not enough data yet"), "{new_row}");
+        assert!(page.contains("4 sites, 2 down"), "{page}");
+        // The header's sign-out control is a POST form with this session's token, on the
+        // cached dashboard as on every other page.
+        let token = crate::web::csrf(&text(c.get(app.url("/admin")).send().unwrap()));
+        let signout = format!("<form method=\"post\" action=\"/logout\" class=\"signout\"><input type=\"hidden\" name=\"csrf_token\" value=\"{token}\">");
+        assert!(page.contains(&signout), "{page}");
+        let gzip = c.get(app.url("/")).header("accept-encoding", "gzip").send().unwrap();
+        assert_eq!(gzip.headers()["content-encoding"], "gzip");
+        let mut plain = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gzip.bytes().unwrap()[..]), &mut plain).unwrap();
+        assert!(plain.contains(&signout), "the gzipped copy carries the token too");
+
+        let site = text(c.get(app.url("/sites/api")).send().unwrap());
+        assert!(site.contains("6 checks in 1 hour.") || site.contains("6 checks in 2 hours."), "{site}");
+        assert!(!site.contains("1 hours"), "{site}");
+        assert!(site.contains("days left)") && site.contains("(34 days left)"), "{site}");
+        assert!(site.contains("timed out") && !site.contains(">0 ms<"), "{site}");
+        let ping = text(c.get(app.url("/sites/router")).send().unwrap());
+        assert!(ping.contains("id=\"ping-figures\"") && ping.contains("<dt>mdev</dt><dd>2.41 ms</dd>"), "{ping}");
+        assert!(ping.contains("<dt>transmitted</dt><dd>4</dd>") && ping.contains("<dt>loss</dt><dd>25 %</dd>"), "{ping}");
+        assert!(ping.contains("Round trip, last 24h"), "{ping}");
+        let tcp = text(c.get(app.url("/sites/database")).send().unwrap());
+        assert!(tcp.contains("TCP connection") && tcp.contains("could not connect") && tcp.contains("connection accepted"), "{tcp}");
+        let new = text(c.get(app.url("/sites/brand-new")).send().unwrap());
+        assert!(new.contains("Not enough data yet"), "{new}");
+        assert!(new.contains("<dt>Last result</dt><dd>—</dd>"), "{new}");
+    }
+
+    fn the_outage_page_has_a_plain_title_and_its_json_link(db) {
+        let app = spawn(db);
+        add_user(&app.db, "alice");
+        let now = fixtures::now();
+        let web = fixtures::group(&app.db, "Web", "web");
+        let shop = fixtures::site(&app.db, &web, "Shop", "https://shop.example.com/");
+        let outage = fixtures::outage(&app.db, &[&shop], now - TimeDelta::minutes(5), None);
+        let c = client();
+        sign_in(&app, &c, "alice");
+        for path in [format!("/outages/{}", outage.id), "/outage".to_owned()] {
+            let page = text(c.get(app.url(&path)).send().unwrap());
+            let title = page.split("<title>").nth(1).unwrap().split("</title>").next().unwrap();
+            assert!(title.starts_with("Outage of ") && !title.contains('<'), "{path}: {title}");
+            assert!(page.contains(&format!("<a href=\"/api/outages/{}\">", outage.id)), "{path}: {page}");
+        }
+    }
+
+    fn an_empty_default_group_is_left_off_the_dashboard(db) {
+        let app = spawn(db);
+        add_user(&app.db, "alice");
+        let default = fixtures::group(&app.db, "Default", "default");
+        fixtures::group(&app.db, "Databases", "db");
+        let c = client();
+        sign_in(&app, &c, "alice");
+        let page = text(c.get(app.url("/")).send().unwrap());
+        assert!(!page.contains("id=\"group-default\"") && page.contains("id=\"group-db\""), "{page}");
+        fixtures::site(&app.db, &default, "Shop", "https://shop.example.com/");
+        fixtures::round(&app.db, fixtures::now(), RunState::Done);
+        crate::harness::wait_until("the dashboard shows the default group", std::time::Duration::from_secs(5), || {
+            text(c.get(app.url("/")).send().unwrap()).contains("id=\"group-default\"")
         });
     }
 }

@@ -12,6 +12,7 @@ use crate::manage::input::Input;
 use crate::web::auth::csrf::CsrfForm;
 use crate::web::auth::login::Empty;
 use crate::web::error::WebError;
+use crate::web::format::count;
 use crate::web::layout::Chrome;
 use crate::web::state::AppState;
 
@@ -166,7 +167,10 @@ async fn confirm_delete(
         title: format!("Delete group {}?", group.name),
         question: format!("Delete the group {} ({})?", group.name, group.slug),
         warning: (sites > 0).then(|| {
-            format!("It still holds {sites} site(s): move or delete them first, or the delete will be refused.")
+            format!(
+                "It still holds {}: move or delete them first, or the delete will be refused.",
+                count(sites.max(0) as u64, "site")
+            )
         }),
         action: format!("/admin/groups/{}/delete", group.slug),
         back: "/admin/groups".into(),

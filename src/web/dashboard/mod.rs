@@ -7,6 +7,7 @@
 //! changes made by the CLI or another web server show up.
 
 mod render;
+mod splice;
 mod summary;
 
 use std::sync::{Arc, Mutex};
@@ -24,7 +25,9 @@ use super::error::WebError;
 use crate::db::models::check_run::CheckRun;
 use crate::db::{Db, Id};
 
+use render::ACCOUNT_SLOT;
 pub use render::{DashboardJson, RoundJson, SiteRow, site_rows};
+pub use splice::Spliced;
 pub use summary::{SiteSummary, Summary};
 
 /// A copy older than this is rebuilt by the background refresher.
@@ -59,29 +62,48 @@ impl Encoded {
 
     /// The response with the `Cache-Control` given.
     pub fn respond_with(&self, req: &HttpRequest, content_type: &str, cache_control: &str) -> HttpResponse {
-        let gzip_ok = !self.gzip.is_empty()
-            && req
-                .headers()
-                .get(header::ACCEPT_ENCODING)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
-        let mut response = HttpResponse::Ok();
-        response
-            .content_type(content_type)
-            .insert_header((header::VARY, "Accept-Encoding"))
-            .insert_header((header::CACHE_CONTROL, cache_control.to_owned()));
-        if gzip_ok {
-            response.insert_header((header::CONTENT_ENCODING, "gzip")).body(self.gzip.clone())
-        } else {
-            response.body(self.plain.clone())
-        }
+        let gzip = !self.gzip.is_empty() && accepts_gzip(req);
+        respond(content_type, cache_control, if gzip { Some(self.gzip.clone()) } else { None }, || self.plain.clone())
+    }
+}
+
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")))
+}
+
+fn respond(
+    content_type: &str,
+    cache_control: &str,
+    gzip: Option<Bytes>,
+    plain: impl FnOnce() -> Bytes,
+) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type(content_type)
+        .insert_header((header::VARY, "Accept-Encoding"))
+        .insert_header((header::CACHE_CONTROL, cache_control.to_owned()));
+    match gzip {
+        Some(body) => response.insert_header((header::CONTENT_ENCODING, "gzip")).body(body),
+        None => response.body(plain()),
+    }
+}
+
+impl Spliced {
+    /// The page for one user, with `hole` (their header controls) filled in.
+    pub fn respond(&self, req: &HttpRequest, hole: &str) -> HttpResponse {
+        let gzip = accepts_gzip(req).then(|| Bytes::from(self.gzip(hole)));
+        respond("text/html; charset=utf-8", "private, no-cache", gzip, || Bytes::from(self.plain(hole)))
     }
 }
 
 pub struct Rendered {
     /// What it was built from.
     pub key: Key,
-    pub html: Encoded,
+    /// The page, with a hole for each user's own sign-out form.
+    pub html: Spliced,
     pub json: Encoded,
     pub summary: Arc<Summary>,
 }
@@ -148,7 +170,7 @@ async fn build(db: &Db, tz: Tz, key: Key) -> Result<Rendered, WebError> {
         Ok(Rendered {
             key,
             summary: Arc::new(summary),
-            html: Encoded::new(html.into_bytes()),
+            html: Spliced::new(&html, ACCOUNT_SLOT),
             json: Encoded::new(json),
         })
     })

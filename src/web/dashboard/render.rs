@@ -9,19 +9,29 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::summary::{HOURS, Summary, Warning};
+use crate::db::models::group::DEFAULT_GROUP_SLUG;
 use crate::domain::readable::readable_time;
 use crate::domain::status::Status;
+use crate::domain::target::CheckKind;
 use crate::domain::time::rfc3339;
 use crate::json::{GroupRef, GroupSitesJson, OutageJson, SiteJson};
 use crate::web::error::WebError;
 use crate::web::filters;
-use crate::web::layout::{Chrome, ago, local, millis, percent};
+use crate::web::format::{self, count};
+use crate::web::layout::{Chrome, ago, local, percent};
+
+/// Where the cached page's header takes each user's sign-out form (as written in base.html).
+pub const ACCOUNT_SLOT: &str = "<!--account-->";
 
 pub struct SiteRow {
     pub slug: String,
     pub name: String,
     pub url: String,
     pub status: Status,
+    /// The check's kind for its badge: "http", "tcp", "ping".
+    pub kind: &'static str,
+    /// Why the site is down ("HTTP 503", "timed out"); empty unless it is down.
+    pub reason: String,
     pub checked: String,
     pub checked_at: String,
     pub response: String,
@@ -35,6 +45,8 @@ pub struct GroupBlock {
     pub description: String,
     pub rows: Vec<SiteRow>,
     pub down: usize,
+    /// "3 sites, 1 down".
+    pub counts: String,
 }
 
 pub struct OutageBanner {
@@ -67,8 +79,10 @@ struct DashboardPage {
     /// "2 minutes ago": when the newest check round finished.
     last_round: Option<String>,
     groups: Vec<GroupBlock>,
-    sites: usize,
-    down: usize,
+    /// "12 sites, 1 down".
+    counts: String,
+    /// When the newest round finished (RFC 3339): the script reloads the page after a newer one.
+    round: String,
     generated: String,
 }
 
@@ -79,26 +93,48 @@ pub fn site_rows<'a>(
     tz: Tz,
 ) -> Vec<SiteRow> {
     sites
-        .map(|s| SiteRow {
-            slug: s.site.slug.clone(),
-            name: s.site.name.clone(),
-            url: s.site.url.clone(),
-            status: s.site.status(),
-            checked: s.site.last_checked_at.map_or_else(|| "never".to_owned(), |t| ago(now, t)),
-            checked_at: s.site.last_checked_at.map(|t| local(tz, t)).unwrap_or_default(),
-            response: millis(s.site.last_response_ms),
-            uptime: percent(s.uptime),
-            spark: sparkline(&s.hourly_ms),
+        .map(|s| {
+            let site = &s.site;
+            let ping = site.last_ping();
+            let status = site.status();
+            SiteRow {
+                slug: site.slug.clone(),
+                name: site.name.clone(),
+                url: site.url.clone(),
+                status,
+                kind: site.kind().map_or("?", CheckKind::as_str),
+                reason: match (status, site.last_up) {
+                    (Status::Down, _) | (Status::Maintenance, Some(false)) => format::down_reason(
+                        site.last_status_code,
+                        site.last_error.as_deref(),
+                        site.keyword_absent,
+                        ping.as_ref(),
+                    ),
+                    _ => String::new(),
+                },
+                checked: site.last_checked_at.map_or_else(|| "never".to_owned(), |t| ago(now, t)),
+                checked_at: site.last_checked_at.map(|t| local(tz, t)).unwrap_or_default(),
+                response: format::response(
+                    site.last_status_code,
+                    site.last_error.as_deref(),
+                    site.last_response_ms,
+                    ping.as_ref(),
+                ),
+                uptime: percent(s.uptime),
+                spark: sparkline(&s.hourly_ms),
+            }
         })
         .collect()
 }
 
-/// Points of a 96×20 polyline, one per hour; hours without answers are left out.
+/// Points of a 96×20 polyline, one per hour; hours without answers are left out. `None` (the
+/// page then says "not enough data yet") until two hours have answers: one point draws no line.
 fn sparkline(hourly: &[Option<f64>; HOURS]) -> Option<String> {
-    let max = hourly.iter().flatten().copied().fold(0.0_f64, f64::max);
-    if max <= 0.0 {
+    if hourly.iter().flatten().count() < 2 {
         return None;
     }
+    // A flat line at 0 ms (sub-millisecond answers) still draws, along the bottom.
+    let max = hourly.iter().flatten().copied().fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE);
     let mut points = String::new();
     for (i, value) in hourly.iter().enumerate() {
         if let Some(v) = value {
@@ -144,19 +180,23 @@ pub fn page(summary: &Summary, tz: Tz) -> Result<String, WebError> {
     let groups: Vec<GroupBlock> = summary
         .groups
         .iter()
+        // The automatic default group is an implementation detail once it is empty.
+        .filter(|g| !(g.group.slug == DEFAULT_GROUP_SLUG && g.sites.is_empty()))
         .map(|g| {
             let rows = site_rows(g.sites.iter(), summary.now, tz);
+            let down = rows.iter().filter(|r| r.status == Status::Down).count();
             GroupBlock {
                 name: g.group.name.clone(),
                 slug: g.group.slug.clone(),
                 description: g.group.description.clone(),
-                down: rows.iter().filter(|r| r.status == Status::Down).count(),
+                counts: count(rows.len() as u64, "site"),
+                down,
                 rows,
             }
         })
         .collect();
     let page = DashboardPage {
-        chrome: Chrome { signed_in: true, ..Chrome::without_forms(None, tz) },
+        chrome: Chrome { signed_in: true, account_slot: true, ..Chrome::without_forms(None, tz) },
         outage: outage_banner(summary, tz),
         maintenance: summary
             .maintenance
@@ -173,8 +213,12 @@ pub fn page(summary: &Summary, tz: Tz) -> Result<String, WebError> {
         failed_alerts: summary.failed_alerts,
         channels_down: summary.channels_down.iter().map(|c| sentence_case(&c.sentence(|t| local(tz, t)))).collect(),
         last_round: summary.last_run.as_ref().and_then(|r| r.finished_at).map(|at| ago(summary.now, at)),
-        sites: groups.iter().map(|g| g.rows.len()).sum(),
-        down: groups.iter().map(|g| g.down).sum(),
+        counts: format!(
+            "{}, {} down",
+            count(groups.iter().map(|g| g.rows.len() as u64).sum(), "site"),
+            groups.iter().map(|g| g.down).sum::<usize>()
+        ),
+        round: summary.last_run.as_ref().and_then(|r| r.finished_at).map(rfc3339).unwrap_or_default(),
         groups,
         generated: local(tz, summary.now),
     };
@@ -242,6 +286,7 @@ mod tests {
         let mut hours = [None; HOURS];
         assert_eq!(sparkline(&hours), None);
         hours[0] = Some(100.0);
+        assert_eq!(sparkline(&hours), None, "one hour draws no line");
         hours[2] = Some(50.0);
         assert_eq!(sparkline(&hours).unwrap(), "2,2.0 10,10.5");
     }

@@ -7,14 +7,17 @@ use serde::Deserialize;
 use super::chart::{self, Chart};
 use crate::db::models::site::Site;
 use crate::db::{DbConnection, Id};
+use crate::domain::outcomes;
 use crate::domain::readable::readable_time;
 use crate::domain::rollup::Figures;
 use crate::domain::status::result_text;
+use crate::domain::target::CheckKind;
 use crate::domain::window::Rolled;
 use crate::history::daily::{day_start, rolled_until};
 use crate::history::series::{Step, series};
 use crate::history::stats::{self, Stats};
 use crate::web::error::WebError;
+use crate::web::format::{NONE, count};
 use crate::web::layout::{ago, percent};
 
 /// Days in the uptime bar.
@@ -47,15 +50,20 @@ pub fn availability_class(share: Option<f64>) -> &'static str {
 }
 
 fn ms(value: Option<f64>) -> String {
-    value.map_or_else(|| "–".to_owned(), |v| format!("{v:.0} ms"))
+    value.map_or_else(|| NONE.to_owned(), |v| format!("{v:.0} ms"))
 }
 
 /// Outcomes other than a plain success, most frequent first: "HTTP 503 ×12, timed out ×3".
 pub fn failures_text(figures: &Figures) -> String {
-    let mut counts: Vec<(&str, u64)> =
-        figures.outcomes.iter().filter(|(key, _)| !key.starts_with('2') && !key.starts_with('3')).collect();
+    // Successes: a 2xx/3xx answer, or a TCP connection or ping without an error (`ok`).
+    let success = |key: &str| key.starts_with('2') || key.starts_with('3') || key == outcomes::OK;
+    let mut counts: Vec<(&str, u64)> = figures.outcomes.iter().filter(|(key, _)| !success(key)).collect();
     if counts.is_empty() {
-        return if figures.checks == 0 { "–".to_owned() } else { "all answered 2xx/3xx".to_owned() };
+        return match figures.checks {
+            0 => NONE.to_owned(),
+            _ if figures.outcomes.iter().all(|(key, _)| key == outcomes::OK) => "none".to_owned(),
+            _ => "all answered 2xx/3xx".to_owned(),
+        };
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     counts
@@ -88,7 +96,7 @@ pub fn window_rows(stats: &Stats) -> Vec<WindowRow> {
                 p99: ms(f.histogram.quantile(0.99)),
                 max: ms(f.response_ms_max.map(f64::from)),
                 outages: w.outages,
-                downtime: if w.downtime.is_zero() { "–".to_owned() } else { readable_time(w.downtime.num_seconds()) },
+                downtime: if w.downtime.is_zero() { NONE.to_owned() } else { readable_time(w.downtime.num_seconds()) },
                 results: failures_text(f),
             }
         })
@@ -137,7 +145,7 @@ fn uptime_bar(conn: &mut DbConnection, ids: &[Id], now: NaiveDateTime, rolled: R
                 below += usize::from(f.availability().is_some_and(|a| a < 0.999));
                 (
                     availability_class(f.availability()),
-                    format!("{date}: {} up, {} checks", percent(f.availability()), f.checks),
+                    format!("{date}: {} up, {}", percent(f.availability()), count(f.checks, "check")),
                 )
             }
             None => ("none", format!("{date}: no checks")),
@@ -145,7 +153,7 @@ fn uptime_bar(conn: &mut DbConnection, ids: &[Id], now: NaiveDateTime, rolled: R
         cells.push(DayCell { date, class, text });
     }
     let summary = match total.availability() {
-        Some(a) => format!("{} up over {BAR_DAYS} days; {below} day(s) below 99.9 %", percent(Some(a))),
+        Some(a) => format!("{} up over {BAR_DAYS} days; {} below 99.9 %", percent(Some(a)), count(below as u64, "day")),
         None => format!("No checks in the last {BAR_DAYS} days."),
     };
     Ok(UptimeBar { cells, summary })
@@ -181,6 +189,26 @@ pub struct ChartView {
     pub chart: Chart,
     pub range: &'static str,
     pub step: &'static str,
+    /// A round-trip chart of a ping site rather than a response-time chart.
+    pub ping: bool,
+    /// What the chart shows, in words, with its counts.
+    pub caption: String,
+}
+
+/// The chart's caption: what its marks mean, and "6 checks in 1 hour".
+fn caption(chart: &Chart, step: &'static str, ping: bool) -> String {
+    let marks = if ping {
+        format!(
+            "Per {step}: the line is the mean round trip, the band spans the fastest to the slowest check; bars \
+             hanging from the top show the share of echo requests lost."
+        )
+    } else {
+        format!(
+            "Per {step}: the line is the median, the dashed line the 95th percentile, the band reaches the 99th; \
+             red marks are {step}s with failed checks."
+        )
+    };
+    format!("{marks} {} in {}.", count(chart.checks, "check"), count(chart.periods as u64, step))
 }
 
 /// Loads the history of `sites`; with a chart query, the response-time chart too.
@@ -200,9 +228,31 @@ pub fn load(
             let from = now - length;
             let points = series(conn, &ids, from, now, step, rolled)?;
             let step_name = if step == Step::Hour { "hour" } else { "day" };
-            Some(ChartView { chart: chart::draw(&points, step.start_of(from), now, step), range, step: step_name })
+            let ping = !sites.is_empty() && sites.iter().all(|s| s.kind() == Some(CheckKind::Ping));
+            let draw = if ping { chart::draw_ping } else { chart::draw };
+            let chart = draw(&points, step.start_of(from), now, step);
+            Some(ChartView { caption: caption(&chart, step_name, ping), chart, range, step: step_name, ping })
         }
         None => None,
     };
     Ok(History { rows: window_rows(&stats), state: state_line(&stats), bar, chart })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_leave_out_successes_of_every_kind() {
+        let mut f = Figures::default();
+        assert_eq!(failures_text(&f), "—");
+        f.add_check(true, None, None, 3);
+        assert_eq!(failures_text(&f), "none", "a TCP or ping success is no failure");
+        f.add_check(true, Some(200), None, 30);
+        assert_eq!(failures_text(&f), "all answered 2xx/3xx");
+        f.add_check(false, None, Some("timeout"), 0);
+        f.add_check(false, Some(503), None, 40);
+        f.add_check(false, Some(503), None, 40);
+        assert_eq!(failures_text(&f), "HTTP 503 ×2, timed out ×1");
+    }
 }

@@ -14,6 +14,7 @@ use crate::domain::status::result_text;
 use crate::domain::time::now_utc;
 use crate::web::error::WebError;
 use crate::web::filters;
+use crate::web::format::count;
 use crate::web::layout::{Chrome, local};
 use crate::web::paging::{OUTAGES_PER_PAGE, PageQuery, Pager, Paging};
 use crate::web::state::AppState;
@@ -42,6 +43,8 @@ pub struct DeliveryRow {
     pub target: String,
     pub state: String,
     pub attempts: i32,
+    /// "3 attempts".
+    pub attempts_text: String,
     pub last_error: Option<String>,
     pub when: Option<String>,
 }
@@ -110,6 +113,7 @@ fn delivery_row(d: &Delivery, tz: chrono_tz::Tz) -> DeliveryRow {
         target: d.target.clone(),
         state: d.state().as_str().to_owned(),
         attempts: d.attempts,
+        attempts_text: count(d.attempts.max(0) as u64, "attempt"),
         last_error: d.last_error.clone(),
         when: match d.state() {
             DeliveryState::Sent => d.sent_at.map(|t| local(tz, t)),

@@ -9,12 +9,14 @@ use super::history::{self, CHART_RANGES, ChartQuery, History};
 use crate::db::models::group::Group;
 use crate::db::models::site::Site;
 use crate::db::models::site_view::SiteView;
-use crate::domain::status::{Status, result_text};
+use crate::domain::ping::PingStats;
+use crate::domain::status::Status;
 use crate::domain::time::now_utc;
 use crate::json::{Page, ViewJson};
 use crate::web::error::WebError;
 use crate::web::filters;
-use crate::web::layout::{Chrome, ago, local, millis};
+use crate::web::format;
+use crate::web::layout::{Chrome, ago, local};
 use crate::web::paging::{PageQuery, Pager, Paging, VIEWS_PER_PAGE};
 use crate::web::state::AppState;
 
@@ -35,9 +37,19 @@ pub struct SitePage {
     group_name: String,
     group_slug: String,
     status: Status,
+    /// What kind of check it gets, in words.
+    kind: &'static str,
     interval: String,
     checked: String,
     last_result: String,
+    /// Why it is down ("HTTP 503"), when it is.
+    reason: Option<String>,
+    /// The keyword rule and how the newest check fared with it.
+    keyword: Option<String>,
+    /// When the certificate expires and how many days that leaves.
+    certificate: Option<String>,
+    /// The newest ping check's figures, as (name, value) pairs.
+    ping: Vec<(&'static str, String)>,
     failures: i32,
     history: History,
     ranges: [&'static str; 4],
@@ -74,21 +86,58 @@ pub async fn page(
             };
             let views = SiteView::page_for_site(conn, site.id, paging.offset(), paging.limit())?;
             let total = site.view_count;
+            let ping = site.last_ping();
+            let kind = site.kind();
+            let answered = format::response(
+                site.last_status_code,
+                site.last_error.as_deref(),
+                site.last_response_ms,
+                ping.as_ref(),
+            );
+            let last_result = match site.last_checked_at {
+                Some(_) => {
+                    let words = format::check_result(
+                        kind,
+                        site.last_status_code,
+                        site.last_error.as_deref(),
+                        site.keyword_absent,
+                        ping.as_ref(),
+                    );
+                    if answered == format::NONE { words } else { format!("{words}, {answered}") }
+                }
+                None => format::NONE.to_owned(),
+            };
             Ok(SitePage {
                 chrome,
                 status: site.status(),
+                kind: format::kind_text(kind),
+                reason: (site.last_checked_at.is_some() && site.last_up == Some(false)).then(|| {
+                    format::down_reason(
+                        site.last_status_code,
+                        site.last_error.as_deref(),
+                        site.keyword_absent,
+                        ping.as_ref(),
+                    )
+                }),
+                keyword: site.keyword.as_deref().map(|word| {
+                    let rule = if site.keyword_absent { "must not contain" } else { "must contain" };
+                    let held = match (site.last_checked_at, site.last_error.as_deref()) {
+                        (None, _) => "not checked yet",
+                        (Some(_), Some("keyword")) => "not met on the newest check",
+                        (Some(_), _) if site.last_status_code.is_some() => "met on the newest check",
+                        (Some(_), _) => "not reached on the newest check",
+                    };
+                    format!("the page {rule} “{word}”: {held}")
+                }),
+                certificate: site
+                    .tls_expires_at
+                    .map(|at| format!("expires {} ({})", local(tz, at), format::days_left((at - now).num_days()))),
+                ping: ping.as_ref().map(ping_figures).unwrap_or_default(),
                 interval: site.interval_secs.map_or_else(|| "every round".to_owned(), |s| format!("every {s} s")),
                 checked: site
                     .last_checked_at
                     .map_or_else(|| "never".to_owned(), |t| format!("{} ({})", ago(now, t), local(tz, t))),
-                last_result: match site.last_checked_at {
-                    Some(_) => format!(
-                        "{}, {}",
-                        result_text(site.last_status_code, site.last_error.as_deref()),
-                        millis(site.last_response_ms)
-                    ),
-                    None => "–".to_owned(),
-                },
+                last_result,
                 failures: site.consecutive_failures,
                 history,
                 ranges: CHART_RANGES,
@@ -97,11 +146,25 @@ pub async fn page(
                 chart_height: chart::HEIGHT,
                 views: views
                     .iter()
-                    .map(|v| ViewRow {
-                        at: local(tz, v.checked_at),
-                        up: v.up,
-                        result: result_text(v.status_code, v.error.as_deref()),
-                        response: format!("{} ms", v.response_ms),
+                    .map(|v| {
+                        let stats = v.ping.stats();
+                        ViewRow {
+                            at: local(tz, v.checked_at),
+                            up: v.up,
+                            result: format::check_result(
+                                kind,
+                                v.status_code,
+                                v.error.as_deref(),
+                                site.keyword_absent,
+                                stats.as_ref(),
+                            ),
+                            response: format::response(
+                                v.status_code,
+                                v.error.as_deref(),
+                                Some(v.response_ms),
+                                stats.as_ref(),
+                            ),
+                        }
                     })
                     .collect(),
                 pager: Pager::new(&pager_base, paging, VIEWS_PER_PAGE, total),
@@ -113,6 +176,21 @@ pub async fn page(
             })
         })
         .await
+}
+
+/// The newest ping check's figures, named as iputils' `ping` prints them.
+fn ping_figures(p: &PingStats) -> Vec<(&'static str, String)> {
+    let rtt = |v: Option<f64>| v.map_or_else(|| format::NONE.to_owned(), format::ms_f64);
+    vec![
+        ("transmitted", p.transmitted.to_string()),
+        ("received", p.received.to_string()),
+        ("duplicates", p.duplicates.to_string()),
+        ("loss", format::loss(p.loss_percent)),
+        ("min", rtt(p.rtt_min_ms)),
+        ("avg", rtt(p.rtt_avg_ms)),
+        ("max", rtt(p.rtt_max_ms)),
+        ("mdev", rtt(p.rtt_mdev_ms)),
+    ]
 }
 
 /// `GET /sites/{slug}/data.json?page=&per_page=`: the site's views, newest first.
