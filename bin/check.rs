@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clap::Parser;
 use sitewatch::checker::{RoundError, RoundOptions, RoundOutcome, raise_open_files_limit, run_round};
 use sitewatch::db::Db;
-use sitewatch::settings::Settings;
+use sitewatch::settings::{AUTO_HEADROOM, Concurrency, Settings};
 use sitewatch::{exit_code, logging};
 
 #[derive(Debug, Parser)]
@@ -42,12 +42,13 @@ fn main() -> ExitCode {
         Ok(settings) => settings,
         Err(error) => return fail(exit_code::USAGE, &error.to_string()),
     };
-    if let Some(limit) = raise_open_files_limit()
-        && (limit as usize) < settings.check.concurrency + 64
+    let open_files = raise_open_files_limit();
+    if let (Some(limit), Concurrency::Fixed(wanted)) = (open_files, settings.check.concurrency)
+        && (limit as usize) < wanted + AUTO_HEADROOM as usize
     {
         eprintln!(
-            "check: warning: only {limit} open files allowed but check.concurrency is {}; probes may fail with `connect`",
-            settings.check.concurrency
+            "check: warning: only {limit} open files allowed but check.concurrency is {wanted}; probes may fail \
+             with `connect`. Lower it, or set it to \"auto\" to follow the limit"
         );
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -63,6 +64,9 @@ fn main() -> ExitCode {
         Ok(RoundOutcome::Done(summary)) => {
             if !args.quiet {
                 println!("{}", summary.line());
+                if let Some(why) = summary.idle_line(sitewatch::domain::time::now_utc()) {
+                    println!("{why}");
+                }
             }
             // Even with --quiet: cron mails stderr, and the operator has something to fix.
             for warning in &summary.warnings {

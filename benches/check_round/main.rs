@@ -8,7 +8,7 @@
 //! 10 % ping, each ping site on its own 127.x.y.z address) and a round of ping sites alone.
 //!
 //! Knobs: SITEWATCH_BENCH_SITES (default "1000,10000"), SITEWATCH_BENCH_ROUNDS (3),
-//! SITEWATCH_BENCH_CONCURRENCY (1500), SITEWATCH_BENCH_TIMEOUT_SECS (5),
+//! SITEWATCH_BENCH_CONCURRENCY (unset: the default, "auto"), SITEWATCH_BENCH_TIMEOUT_SECS (5),
 //! SITEWATCH_BENCH_MIXED_SITES (10000), SITEWATCH_BENCH_PING_SITES (1000); a count of 0 skips
 //! that scenario, as does SITEWATCH_BENCH_KINDS_ONLY=1 for the first table.
 
@@ -46,7 +46,8 @@ fn main() {
         .map(|s| s.trim().parse().expect("a site count"))
         .collect();
     let rounds: usize = env_or("SITEWATCH_BENCH_ROUNDS", "3").parse().expect("a round count");
-    let concurrency = env_or("SITEWATCH_BENCH_CONCURRENCY", "1500");
+    // Unset, `check` runs at its default ("auto"); the table says which.
+    let concurrency = env_or("SITEWATCH_BENCH_CONCURRENCY", "auto");
     let timeout = env_or("SITEWATCH_BENCH_TIMEOUT_SECS", "5");
     let postgres = std::env::var("SITEWATCH_BENCH_DATABASE_URL").ok().filter(|v| !v.is_empty());
     sitewatch::checker::raise_open_files_limit();
@@ -63,6 +64,10 @@ fn main() {
         backends.push(("PostgreSQL", Some(url.clone())));
     } else {
         eprintln!("PostgreSQL skipped: set SITEWATCH_BENCH_DATABASE_URL=postgres://user@host/db to include it");
+    }
+    let imported: usize = env_or("SITEWATCH_BENCH_IMPORT_SITES", "10000").parse().expect("a site count");
+    if imported > 0 && !kinds_only {
+        import_table(&backends, imported);
     }
     if !kinds_only {
         http_table(&backends, &sizes, rounds, &concurrency, &timeout, &farm);
@@ -99,6 +104,44 @@ fn http_table(
             }
         }
     }
+}
+
+/// `sitewatch import` of a TOML file of `count` sites of one host, timed as a whole process
+/// (read, check every entry, one transaction) into a fresh database.
+fn import_table(backends: &[(&str, Option<String>)], count: usize) {
+    let dir = std::env::temp_dir().join(format!("sitewatch-bench-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder for the import file");
+    let file = dir.join("sites.toml");
+    let mut text = String::with_capacity(count * 60);
+    for i in 0..count {
+        text.push_str(&format!("[[sites]]\nurl = \"https://shop.example.com/item/{i}\"\n"));
+    }
+    std::fs::write(&file, text).expect("write the import file");
+    println!("| backend | import of | one host | wall (median of 3) |");
+    println!("|---|---:|---|---:|");
+    for (backend, server) in backends {
+        let mut walls = Vec::new();
+        for _ in 0..3 {
+            let db = BenchDb::create(server.as_deref());
+            let mut command = Command::new(env!("CARGO_BIN_EXE_sitewatch"));
+            for (key, _) in std::env::vars() {
+                if key.starts_with("SITEWATCH_") {
+                    command.env_remove(key);
+                }
+            }
+            command.args(["import", file.to_str().unwrap()]).env("SITEWATCH_DATABASE_URL", &db.url);
+            command.stdout(std::process::Stdio::null());
+            let started = Instant::now();
+            let status = command.status().expect("run sitewatch import");
+            walls.push(started.elapsed());
+            assert!(status.success(), "import failed");
+            assert_eq!(setup::site_count(&db), count, "every site is imported");
+        }
+        walls.sort();
+        println!("| {backend} | {count} sites | shop.example.com | {:.2} s |", walls[1].as_secs_f64());
+    }
+    println!();
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The mixed round and the ping-only round: every site answers, so every site must be up.
@@ -161,8 +204,10 @@ fn run_check(db: &BenchDb, concurrency: &str, timeout: &str) -> Round {
         .arg("--quiet")
         .env("SITEWATCH_DATABASE_URL", &db.url)
         .env("SITEWATCH_CHECK_SANDBOX_URLS", "")
-        .env("SITEWATCH_CHECK_CONCURRENCY", concurrency)
         .env("SITEWATCH_CHECK_TIMEOUT_SECS", timeout);
+    if concurrency != "auto" {
+        command.env("SITEWATCH_CHECK_CONCURRENCY", concurrency);
+    }
     let started = Instant::now();
     let child = command.spawn().expect("start check");
     let pid = child.id() as libc::pid_t;

@@ -21,6 +21,12 @@ pub fn latest_run(db: &BenchDb) -> CheckRun {
     CheckRun::latest_finished(&mut conn).unwrap().expect("a finished round")
 }
 
+/// How many sites a scenario's database holds.
+pub fn site_count(db: &BenchDb) -> usize {
+    let mut conn = db.db.conn().unwrap();
+    sitewatch::db::models::site::Site::count(&mut conn).unwrap() as usize
+}
+
 /// Adds `count` sites, `hanging_percent` of them on never-answering ports; returns how many hang.
 pub fn add_sites(db: &BenchDb, count: usize, hanging_percent: usize, farm: &Farm, per_port: usize) -> usize {
     let mut conn = db.db.conn().unwrap();

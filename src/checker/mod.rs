@@ -1,5 +1,6 @@
 //! The check round: lock, sandbox, due sites, concurrent probes of every kind (HTTP, TCP,
-//! ping), one transaction for the results and the outage changes, then alert delivery.
+//! ping) whose results are stored in batches as they come, one transaction for the outage
+//! changes and their alerts once every check is in, then alert delivery.
 
 mod certificate;
 mod classify;
@@ -17,8 +18,9 @@ mod sandbox;
 mod site_check;
 mod tcp;
 mod tls_watch;
+mod writer;
 
-pub use limits::raise_open_files_limit;
+pub use limits::{describe_concurrency, open_files_limit, raise_open_files_limit};
 pub use ping::NOT_PERMITTED_HELP;
 pub use probe::{ProbeResult, Prober};
 pub use record::{Recorded, record_round};

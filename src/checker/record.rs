@@ -1,9 +1,20 @@
-//! The round's one write transaction: views, site states, rollups, outage changes, queued
-//! alerts and the run's figures are committed together or not at all, so a crash before the
-//! commit leaves no partial round and a crash after it leaves nothing to redo.
+//! The round's writes, in two kinds of transaction.
+//!
+//! A **batch** stores some finished checks while other probes still run: their views, the
+//! hourly rollups, each site's new state (its run of failures depends on its own check only,
+//! see [`failures_after`]), its maintenance flag, and the certificate-expiry alerts those
+//! states mark as sent. Each batch commits as a whole, so a site's view and its state are never
+//! apart, and an expiry alert is queued exactly when its mark is stored.
+//!
+//! The **decision** comes once, after every check of the round is known: the outage rule over
+//! all of them, the outage rows, the queued outage alerts and the run's figures, in one
+//! transaction with the last batch. A round killed before it leaves checks stored but no
+//! outage change and no alert: the next round's rule sees the stored runs of failures (a site
+//! at or past the threshold and not in the outage joins it; a member that answered comes
+//! back), so nothing is decided twice and nothing is sent twice.
 
-use std::collections::HashMap;
-use std::time::Instant;
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 
@@ -19,7 +30,7 @@ use crate::db::models::site_state::SiteState;
 use crate::db::models::site_view::{SiteView, ViewPing};
 use crate::db::{Db, DbConnection, DbError, Id, write_transaction};
 use crate::domain::alert::{Alert, AlertOutage, AlertSite, Event};
-use crate::domain::outage_rule::{Checked, Decision, DownMember, decide};
+use crate::domain::outage_rule::{Checked, Decision, DownMember, decide, failures_after};
 use crate::domain::time::now_utc;
 use crate::history::daily::{self, day_start};
 use crate::notify::outage_sites::{alert_site, groups_of};
@@ -32,84 +43,161 @@ pub struct Recorded {
     pub alerts_queued: usize,
 }
 
-pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteCheck]) -> Result<Recorded, DbError> {
+/// What the batches stored so far: every check of the round with its stored state, the sites
+/// checked in a maintenance window, and the expiry alerts queued.
+#[derive(Debug, Default)]
+pub(super) struct Stored {
+    pub checks: Vec<SiteCheck>,
+    pub states: Vec<SiteState>,
+    pub covered: HashSet<Id>,
+    pub expiry_alerts: usize,
+    /// Time spent in write transactions.
+    pub writing: Duration,
+    pub batches: usize,
+}
+
+/// Stores one batch of finished checks in its own transaction.
+pub(super) fn store_batch(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    stored: &mut Stored,
+    checks: Vec<SiteCheck>,
+) -> Result<(), DbError> {
     let started = Instant::now();
+    let written = write_transaction(conn, |c| store_checks(c, settings, &checks))?;
+    stored.writing += started.elapsed();
+    stored.batches += 1;
+    tracing::debug!(rows = checks.len(), ms = started.elapsed().as_millis(), "stored a batch of checks");
+    stored.add(checks, written);
+    Ok(())
+}
+
+/// Stores the last checks and decides the round: one transaction.
+pub(super) fn finish_round(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    run_id: Id,
+    mut stored: Stored,
+    last: Vec<SiteCheck>,
+) -> Result<Recorded, DbError> {
+    let started = Instant::now();
+    let before = stored.writing;
+    let result = write_transaction(conn, move |c| {
+        let written = store_checks(c, settings, &last)?;
+        stored.add(last, written);
+        decide_round(c, settings, run_id, &stored, before + started.elapsed())
+    })?;
+    tracing::debug!(ms = started.elapsed().as_millis(), "decided the round");
+    Ok(result)
+}
+
+/// The whole round's write as one transaction (every check in one batch with the decision).
+pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteCheck]) -> Result<Recorded, DbError> {
     let mut conn = db.conn()?;
-    write_transaction(&mut conn, |c| {
-        let step = Instant::now();
-        let in_maintenance = maintenance::covered(c, settings, checks)?;
-        let mut views: Vec<SiteView> = checks.iter().map(view_of).collect();
-        maintenance::mark(&mut views, &in_maintenance);
-        SiteView::insert_all(c, &views)?;
-        tracing::debug!(ms = step.elapsed().as_millis(), rows = views.len(), "stored views");
-        let step = Instant::now();
-        HourlyRollup::add_views(c, &views)?;
-        sum_late_days_again(c, &views)?;
-        tracing::debug!(ms = step.elapsed().as_millis(), "updated hourly rollups");
+    finish_round(&mut conn, settings, run_id, Stored::default(), checks.to_vec())
+}
 
-        let open = Outage::current(c)?;
-        let members = match &open {
-            Some(outage) => OutageSite::still_down(c, outage.id)?,
-            None => Vec::new(),
-        };
-        let member_ids: Vec<Id> = members.iter().filter_map(|m| m.site_id).collect();
-        let member_sites: HashMap<Id, Site> = Site::with_ids(c, &member_ids)?.into_iter().map(|s| (s.id, s)).collect();
-        let down_members: Vec<DownMember<Id>> = members
-            .iter()
-            .map(|m| {
-                let site = m.site_id.and_then(|id| member_sites.get(&id));
-                DownMember { site: site.map(|s| s.id), active: site.is_some_and(|s| s.active) }
-            })
-            .collect();
-        let input: Vec<Checked<Id>> = checks
-            .iter()
-            .map(|check| Checked {
-                site: check.site.id,
-                up: check.up,
-                failures_before: check.site.consecutive_failures.max(0) as u32,
-            })
-            .collect();
-        let input = maintenance::outage_input(input, &in_maintenance);
-        let decision =
-            decide(settings.check.failures_before_outage, open.as_ref().map(|_| down_members.as_slice()), &input);
+/// What one batch wrote that the decision needs.
+struct Written {
+    states: Vec<SiteState>,
+    covered: HashSet<Id>,
+    expiry_alerts: usize,
+}
 
-        let step = Instant::now();
-        let certificates: Vec<CertificateState> =
-            checks.iter().map(|c| certificate_state(&c.site, &c.result, &settings.check.tls_expiry_days)).collect();
-        let mut states = new_states(checks, &decision, &certificates);
-        maintenance::hold(&mut states, checks, &in_maintenance);
-        Site::record_states(c, &states)?;
-        maintenance::record(c, checks, &in_maintenance)?;
-        tracing::debug!(ms = step.elapsed().as_millis(), "updated site states");
+impl Stored {
+    fn add(&mut self, checks: Vec<SiteCheck>, written: Written) {
+        self.checks.extend(checks);
+        self.states.extend(written.states);
+        self.covered.extend(written.covered);
+        self.expiry_alerts += written.expiry_alerts;
+    }
+}
 
-        let mut counts = RunCounts {
-            sites_checked: checks.len() as i32,
-            sites_up: checks.iter().filter(|check| check.up).count() as i32,
-            ..RunCounts::default()
-        };
-        let changes = apply_decision(c, open, &members, checks, &states, &decision)?;
-        if changes.opened
-            && let Some(outage) = &changes.outage
-        {
-            reminders::cover_passed(c, settings, outage, now_utc())?;
+fn store_checks(c: &mut DbConnection, settings: &Settings, checks: &[SiteCheck]) -> Result<Written, DbError> {
+    if checks.is_empty() {
+        return Ok(Written { states: Vec::new(), covered: HashSet::new(), expiry_alerts: 0 });
+    }
+    let in_maintenance = maintenance::covered(c, settings, checks)?;
+    let mut views: Vec<SiteView> = checks.iter().map(view_of).collect();
+    maintenance::mark(&mut views, &in_maintenance);
+    SiteView::insert_all(c, &views)?;
+    HourlyRollup::add_views(c, &views)?;
+    sum_late_days_again(c, &views)?;
+
+    let certificates: Vec<_> =
+        checks.iter().map(|c| certificate_state(&c.site, &c.result, &settings.check.tls_expiry_days)).collect();
+    let mut states = new_states(checks, &certificates);
+    maintenance::hold(&mut states, checks, &in_maintenance);
+    Site::record_states(c, &states)?;
+    maintenance::record(c, checks, &in_maintenance)?;
+
+    let mut expiry_alerts = 0;
+    for (check, certificate) in checks.iter().zip(&certificates) {
+        if let (Some(due), Some(expires_at)) = (certificate.alert, certificate.tls_expires_at) {
+            outbox::queue(c, settings, &expiry_alert(&check.site, expires_at, due))?;
+            expiry_alerts += 1;
         }
-        counts.outages_opened = i32::from(changes.opened);
-        counts.outages_resolved = i32::from(changes.resolved);
-        counts.sites_down = counts.sites_checked - counts.sites_up;
+    }
+    Ok(Written { states, covered: in_maintenance, expiry_alerts })
+}
 
-        let mut alerts = alerts_for(c, &changes)?;
-        for (check, certificate) in checks.iter().zip(&certificates) {
-            if let (Some(due), Some(expires_at)) = (certificate.alert, certificate.tls_expires_at) {
-                alerts.push(expiry_alert(&check.site, expires_at, due));
-            }
-        }
-        for alert in &alerts {
-            outbox::queue(c, settings, alert)?;
-        }
-        counts.db_write_ms = Some(started.elapsed().as_millis().min(i32::MAX as u128) as i32);
-        CheckRun::finish(c, run_id, now_utc(), RunState::Done, &counts, None)?;
-        Ok(Recorded { counts, alerts_queued: alerts.len() })
-    })
+/// The outage rule over every check of the round, its changes, their alerts and the run's figures.
+fn decide_round(
+    c: &mut DbConnection,
+    settings: &Settings,
+    run_id: Id,
+    round: &Stored,
+    writing: Duration,
+) -> Result<Recorded, DbError> {
+    let checks = &round.checks;
+    let open = Outage::current(c)?;
+    let members = match &open {
+        Some(outage) => OutageSite::still_down(c, outage.id)?,
+        None => Vec::new(),
+    };
+    let member_ids: Vec<Id> = members.iter().filter_map(|m| m.site_id).collect();
+    let member_sites: HashMap<Id, Site> = Site::with_ids(c, &member_ids)?.into_iter().map(|s| (s.id, s)).collect();
+    let down_members: Vec<DownMember<Id>> = members
+        .iter()
+        .map(|m| {
+            let site = m.site_id.and_then(|id| member_sites.get(&id));
+            DownMember { site: site.map(|s| s.id), active: site.is_some_and(|s| s.active) }
+        })
+        .collect();
+    let input: Vec<Checked<Id>> = checks
+        .iter()
+        .map(|check| Checked {
+            site: check.site.id,
+            up: check.up,
+            failures_before: check.site.consecutive_failures.max(0) as u32,
+        })
+        .collect();
+    let input = maintenance::outage_input(input, &round.covered);
+    let decision =
+        decide(settings.check.failures_before_outage, open.as_ref().map(|_| down_members.as_slice()), &input);
+
+    let mut counts = RunCounts {
+        sites_checked: checks.len() as i32,
+        sites_up: checks.iter().filter(|check| check.up).count() as i32,
+        ..RunCounts::default()
+    };
+    let changes = apply_decision(c, open, &members, checks, &round.states, &decision)?;
+    if changes.opened
+        && let Some(outage) = &changes.outage
+    {
+        reminders::cover_passed(c, settings, outage, now_utc())?;
+    }
+    counts.outages_opened = i32::from(changes.opened);
+    counts.outages_resolved = i32::from(changes.resolved);
+    counts.sites_down = counts.sites_checked - counts.sites_up;
+
+    let alerts = alerts_for(c, &changes)?;
+    for alert in &alerts {
+        outbox::queue(c, settings, alert)?;
+    }
+    counts.db_write_ms = Some(writing.as_millis().min(i32::MAX as u128) as i32);
+    CheckRun::finish(c, run_id, now_utc(), RunState::Done, &counts, None)?;
+    Ok(Recorded { counts, alerts_queued: alerts.len() + round.expiry_alerts })
 }
 
 /// A check stamped on a day already summed (another checker's clock ran ahead, or the day ended
@@ -141,8 +229,7 @@ fn view_of(check: &SiteCheck) -> SiteView {
     }
 }
 
-fn new_states(checks: &[SiteCheck], decision: &Decision<Id>, certificates: &[CertificateState]) -> Vec<SiteState> {
-    let failures: HashMap<Id, u32> = decision.failures.iter().copied().collect();
+fn new_states(checks: &[SiteCheck], certificates: &[CertificateState]) -> Vec<SiteState> {
     checks
         .iter()
         .zip(certificates)
@@ -154,6 +241,7 @@ fn new_states(checks: &[SiteCheck], decision: &Decision<Id>, certificates: &[Cer
                 (false, Some(since)) if check.site.consecutive_failures > 0 => Some(since),
                 (false, _) => Some(at),
             };
+            let failures = failures_after(check.up, check.site.consecutive_failures.max(0) as u32);
             SiteState {
                 site_id: check.site.id,
                 checked_at: at,
@@ -161,7 +249,7 @@ fn new_states(checks: &[SiteCheck], decision: &Decision<Id>, certificates: &[Cer
                 error: view.error,
                 response_ms: view.response_ms,
                 up: check.up,
-                consecutive_failures: failures.get(&check.site.id).copied().unwrap_or(0).min(i32::MAX as u32) as i32,
+                consecutive_failures: failures.min(i32::MAX as u32) as i32,
                 failing_since,
                 last_failure_at: if check.up { check.site.last_failure_at } else { Some(at) },
                 tls_expires_at: certificate.tls_expires_at,

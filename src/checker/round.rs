@@ -1,23 +1,27 @@
-//! One whole round, in order: lock, sandbox, due sites, probes, the write.
+//! One whole round, in order: lock, sandbox, due sites, probes (streamed to the writer), the
+//! round's decision, reminders, delivery.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use chrono::NaiveDateTime;
 
 use futures_util::future::join;
 use futures_util::stream::{self, StreamExt};
 
 use super::client::ClientError;
+use super::limits::open_files_limit;
 use super::ping::{NOT_PERMITTED_HELP, Pinger};
 use super::probe::Prober;
-use super::record;
 use super::reminders;
 use super::sandbox;
 use super::site_check::SiteCheck;
+use super::writer::Writer;
 use crate::db::models::check_run::{CheckRun, RunCounts, RunState};
 use crate::db::models::site::Site;
 use crate::db::run_lock::RunLock;
 use crate::db::{Db, DbError, Id};
-use crate::domain::schedule::{is_due, probe_priority};
+use crate::domain::schedule::{Idle, idle, is_due, probe_priority};
 use crate::domain::target::CheckKind;
 use crate::domain::time::now_utc;
 use crate::history::retention::after_round;
@@ -44,6 +48,8 @@ pub struct RoundSummary {
     pub delivery: DeliveryReport,
     /// Problems of the checker's own to tell the operator (even with `--quiet`).
     pub warnings: Vec<String>,
+    /// Why no site was checked, when none was.
+    pub idle: Option<Idle>,
 }
 
 impl RoundSummary {
@@ -58,6 +64,29 @@ impl RoundSummary {
             self.outages_resolved,
             self.duration.as_secs_f64()
         )
+    }
+
+    /// Why the round checked nothing and what to do, when it did.
+    pub fn idle_line(&self, now: NaiveDateTime) -> Option<String> {
+        Some(match self.idle.as_ref()? {
+            Idle::NoSites => {
+                "no site to check: none has been added yet. Add one with `sitewatch site add https://example.com/`"
+                    .to_owned()
+            }
+            Idle::AllPaused { paused } => format!(
+                "no site to check: all {paused} site(s) are paused. Resume one with `sitewatch site resume SLUG` \
+                 (`sitewatch site list` shows them), or add one with `sitewatch site add URL`"
+            ),
+            Idle::NoneDue { waiting, paused, next_due_at } => {
+                let paused = if *paused > 0 { format!(" ({paused} paused)") } else { String::new() };
+                format!(
+                    "no site is due yet: {waiting} site(s){paused} wait for their interval; the next is due at \
+                     {} UTC (in {} s). `check --site SLUG` checks one now; `sitewatch site add URL` adds one",
+                    next_due_at.format("%Y-%m-%d %H:%M:%S"),
+                    (*next_due_at - now).num_seconds().max(0)
+                )
+            }
+        })
     }
 }
 
@@ -149,7 +178,7 @@ async fn run_locked(
         return Ok(RoundOutcome::Offline { failures });
     }
 
-    let sites = {
+    let (sites, idle) = {
         let (db, only) = (db.clone(), options.only.clone());
         blocking(move || sites_to_check(&db, &only)).await?
     };
@@ -164,13 +193,23 @@ async fn run_locked(
         tracing::debug!("no ICMP sockets");
         warnings.push(NOT_PERMITTED_HELP.to_owned());
     }
+    // Each check goes to the writer as soon as its probe is done; the writer stores them in
+    // batches while the other probes run and decides the round once the last one is in.
+    let writer = Writer::start(db.clone(), Arc::clone(settings), run_id);
+    let to_writer = &writer.checks;
+    let concurrency = settings.check.concurrency.resolve(open_files_limit()).max(1);
+    tracing::debug!(concurrency, "probes at once");
     let others = stream::iter(others)
         .map(|site| async move {
             let result = prober.check(&site, None).await;
             SiteCheck::new(site, result)
         })
-        .buffer_unordered(settings.check.concurrency.max(1))
-        .collect::<Vec<SiteCheck>>();
+        .buffer_unordered(concurrency)
+        .for_each(|check| {
+            // A writer that stopped reports its error when the round finishes it.
+            let _ = to_writer.send(check);
+            std::future::ready(())
+        });
     // Pings share the round's two ICMP sockets and hold no file descriptor each, so they all
     // run at once, outside `concurrency`; their first requests are spread over one gap.
     let ping_count = pings.len();
@@ -183,17 +222,16 @@ async fn run_locked(
             SiteCheck::new(site, result)
         })
         .buffer_unordered(ping_count.max(1))
-        .collect::<Vec<SiteCheck>>();
-    let (mut checks, ping_checks) = join(others, pings).await;
-    checks.extend(ping_checks);
-
+        .for_each(|check| {
+            let _ = to_writer.send(check);
+            std::future::ready(())
+        });
+    join(others, pings).await;
     tracing::debug!(sites = site_count, ms = probing.elapsed().as_millis(), "probed");
-    let write_started = Instant::now();
-    let recorded = {
-        let (db, settings) = (db.clone(), Arc::clone(settings));
-        blocking(move || Ok(record::record_round(&db, &settings, run_id, &checks)?)).await?
-    };
-    let db_write = write_started.elapsed();
+
+    let written = writer.finish().await.map_err(|e| RoundError::Worker(e.to_string()))??;
+    tracing::debug!(batches = written.batches, ms = written.writing.as_millis(), "stored the round");
+    let (recorded, db_write) = (written.recorded, written.writing);
     let reminded = {
         let (db, settings) = (db.clone(), Arc::clone(settings));
         blocking(move || Ok(reminders::queue_due(&db, &settings, now_utc())?)).await
@@ -216,6 +254,7 @@ async fn run_locked(
         db_write,
         delivery,
         warnings,
+        idle,
     }))
 }
 
@@ -237,18 +276,29 @@ fn finish_run(db: &Db, run_id: Id, state: RunState, message: Option<&str>) -> Re
     Ok(())
 }
 
-fn sites_to_check(db: &Db, only: &[String]) -> Result<Vec<Site>, RoundError> {
+/// The sites to probe, and when there are none, why.
+fn sites_to_check(db: &Db, only: &[String]) -> Result<(Vec<Site>, Option<Idle>), RoundError> {
     let mut conn = db.conn()?;
     if only.is_empty() {
         let now = now_utc();
-        let mut due: Vec<Site> = Site::active(&mut conn)?
-            .into_iter()
+        let active = Site::active(&mut conn)?;
+        let mut due: Vec<Site> = active
+            .iter()
             .filter(|s| is_due(now, s.last_checked_at, s.interval_secs.and_then(|i| u32::try_from(i).ok())))
+            .cloned()
             .collect();
+        if due.is_empty() {
+            let total = usize::try_from(Site::count(&mut conn)?).unwrap_or(0);
+            let schedules: Vec<_> = active
+                .iter()
+                .map(|s| (s.last_checked_at, s.interval_secs.and_then(|i| u32::try_from(i).ok())))
+                .collect();
+            return Ok((due, idle(now, total, &schedules)));
+        }
         due.sort_by_cached_key(|s| {
             probe_priority(s.last_error.as_deref(), s.last_response_ms, s.last_checked_at.is_some())
         });
-        return Ok(due);
+        return Ok((due, None));
     }
     let mut sites = Vec::with_capacity(only.len());
     for slug in only {
@@ -263,5 +313,5 @@ fn sites_to_check(db: &Db, only: &[String]) -> Result<Vec<Site>, RoundError> {
             sites.push(site);
         }
     }
-    Ok(sites)
+    Ok((sites, None))
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::TimeDelta;
 
 use super::CliError;
-use crate::checker::{NOT_PERMITTED_HELP, preflight};
+use crate::checker::{NOT_PERMITTED_HELP, describe_concurrency, preflight};
 use crate::db::Db;
 use crate::db::models::check_run::CheckRun;
 use crate::db::models::site::Site;
@@ -50,6 +50,11 @@ pub fn run(settings: &Settings) -> Result<(), CliError> {
         Source::File(path) => format!("settings read from {}", path.display()),
         Source::Defaults => "no settings file: the defaults apply (see docs/configuration.md)".into(),
     });
+    report.ok(format!(
+        "check.concurrency = {}: {}",
+        settings.check.concurrency,
+        describe_concurrency(settings.check.concurrency)
+    ));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::CliError;
 use super::output::{Table, print_json};
+use crate::checker::describe_concurrency;
 use crate::settings::{Settings, Source, environment_variables};
 
 /// Keys whose values are never printed.
@@ -41,6 +42,8 @@ pub fn run(settings: &Settings, json: bool) -> Result<(), CliError> {
             let value = if key.contains("[N]") {
                 let list = key.split('[').next().unwrap_or_default();
                 format!("{} entr(ies)", values.get(list).and_then(Value::as_array).map_or(0, Vec::len))
+            } else if key == "check.concurrency" {
+                format!("{} = {}", shown(&key, &lookup(&key)), describe_concurrency(settings.check.concurrency))
             } else {
                 shown(&key, &lookup(&key))
             };

@@ -44,6 +44,13 @@ pub struct Decision<K> {
     pub resolves_outage: bool,
 }
 
+/// A site's run of consecutive failures after a check: one more when it failed, none when it
+/// answered. The same for every site whatever the others did, so a round may store it as soon
+/// as the site's check is done.
+pub fn failures_after(up: bool, failures_before: u32) -> u32 {
+    if up { 0 } else { failures_before.saturating_add(1) }
+}
+
 /// Applies the rule. `open` is `None` when no outage is open, else the outage's down members.
 pub fn decide<K: Copy + Eq + Hash>(
     threshold: u32,
@@ -63,7 +70,7 @@ pub fn decide<K: Copy + Eq + Hash>(
         resolves_outage: false,
     };
     for c in checked {
-        let failures = if c.up { 0 } else { c.failures_before.saturating_add(1) };
+        let failures = failures_after(c.up, c.failures_before);
         decision.failures.push((c.site, failures));
         let is_member = down_now.contains(&c.site);
         if c.up && is_member {

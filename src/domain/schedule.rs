@@ -17,6 +17,39 @@ pub fn is_due(now: NaiveDateTime, last_checked_at: Option<NaiveDateTime>, interv
     }
 }
 
+/// When a site with this interval and last check becomes due (`None`: it is due now).
+pub fn due_at(last_checked_at: Option<NaiveDateTime>, interval_secs: Option<u32>) -> Option<NaiveDateTime> {
+    let (last, interval) = (last_checked_at?, interval_secs?);
+    Some(last + TimeDelta::seconds(i64::from(interval)) - slack(interval))
+}
+
+/// Why a round found no site to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Idle {
+    /// No site has been added.
+    NoSites,
+    /// Every site is paused.
+    AllPaused { paused: usize },
+    /// Active sites wait for their interval; the first becomes due at `next_due_at`.
+    NoneDue { waiting: usize, paused: usize, next_due_at: NaiveDateTime },
+}
+
+/// Why nothing is due at `now`, from the number of sites and the active ones' last check and
+/// interval; `None` when some site is due.
+pub fn idle(now: NaiveDateTime, total: usize, active: &[(Option<NaiveDateTime>, Option<u32>)]) -> Option<Idle> {
+    if total == 0 {
+        return Some(Idle::NoSites);
+    }
+    if active.is_empty() {
+        return Some(Idle::AllPaused { paused: total });
+    }
+    if active.iter().any(|(last, interval)| is_due(now, *last, *interval)) {
+        return None;
+    }
+    let next_due_at = active.iter().filter_map(|(last, interval)| due_at(*last, *interval)).min()?;
+    Some(Idle::NoneDue { waiting: active.len(), paused: total - active.len(), next_due_at })
+}
+
 /// The order to start probes in: sites that timed out last round first, then sites never
 /// checked, then the rest slowest first. A round lasts at least as long as its last hanging
 /// probe, which starts only when a slot frees up; starting the likely-slow ones first lets them
@@ -52,6 +85,20 @@ mod tests {
 
     fn at(secs: i64) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(2026, 11, 21).unwrap().and_hms_opt(9, 0, 0).unwrap() + TimeDelta::seconds(secs)
+    }
+
+    #[test]
+    fn an_idle_round_knows_why() {
+        assert_eq!(idle(at(0), 0, &[]), Some(Idle::NoSites));
+        assert_eq!(idle(at(0), 3, &[]), Some(Idle::AllPaused { paused: 3 }));
+        let waiting = [(Some(at(0)), Some(3600)), (Some(at(-100)), Some(600))];
+        assert_eq!(
+            idle(at(10), 3, &waiting),
+            Some(Idle::NoneDue { waiting: 2, paused: 1, next_due_at: at(-100 + 600 - 60) }),
+            "the soonest, less its slack"
+        );
+        assert_eq!(idle(at(10), 2, &[(Some(at(0)), Some(3600)), (None, Some(3600))]), None, "one never checked");
+        assert_eq!(idle(at(440), 1, &[(Some(at(-100)), Some(600))]), None, "due within the slack");
     }
 
     #[test]

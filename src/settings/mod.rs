@@ -4,6 +4,7 @@
 //! Errors name the file (or variable) and the key, so the fix is obvious.
 
 mod alerts;
+mod concurrency;
 mod env;
 mod validate;
 
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::database_url::DatabaseUrl;
 
 pub use alerts::{AlertsSettings, SmsFormat, SmsProvider, SmsSettings, TWILIO_URL, WebhookFormat};
+pub use concurrency::{AUTO_CAP, AUTO_HEADROOM, Concurrency};
 pub use env::{ENV_PREFIX, variables as environment_variables};
 
 pub const DEFAULT_FILE: &str = "sitewatch.toml";
@@ -60,7 +62,8 @@ pub struct CheckSettings {
     pub good_codes: Vec<u16>,
     pub timeout_secs: u64,
     pub failures_before_outage: u32,
-    pub concurrency: usize,
+    /// Probes at once: `"auto"` (from the open-file limit) or a number.
+    pub concurrency: Concurrency,
     pub user_agent: String,
     /// Echo requests per ping check, unless a site sets its own `probes`.
     pub ping_probes: u32,
@@ -230,7 +233,7 @@ impl Default for CheckSettings {
             good_codes: vec![200, 301, 304],
             timeout_secs: 5,
             failures_before_outage: 3,
-            concurrency: 200,
+            concurrency: Concurrency::Auto,
             user_agent: "sitewatch".into(),
             ping_probes: 4,
             ping_gap_ms: 200,

@@ -21,7 +21,7 @@ fn no_file_gives_the_spec_defaults() {
     assert_eq!(s.check.good_codes, vec![200, 301, 304]);
     assert_eq!(s.check.timeout_secs, 5);
     assert_eq!(s.check.failures_before_outage, 3);
-    assert_eq!(s.check.concurrency, 200);
+    assert_eq!(s.check.concurrency, Concurrency::Auto);
     assert_eq!(s.check.sandbox_urls.len(), 2);
     assert_eq!(s.email.port, 587);
     assert_eq!(s.email.tls, SmtpTls::Starttls);
@@ -51,7 +51,7 @@ fn a_file_sets_values_and_locates_the_database_beside_itself() {
     assert!(s.check.sandbox_urls.is_empty());
     assert_eq!(s.check.good_codes, vec![200]);
     assert_eq!(s.check.timeout_secs, 2);
-    assert_eq!(s.check.concurrency, 200, "unset keys keep their defaults");
+    assert_eq!(s.check.concurrency, Concurrency::Auto, "unset keys keep their defaults");
     assert_eq!(s.webhooks.len(), 1);
     assert_eq!(s.webhooks[0].secret, "s3");
     assert_eq!(s.database(), DatabaseUrl::Sqlite("/etc/sitewatch/data/watch.db".into()));
@@ -277,4 +277,25 @@ fn the_sample_settings_file_in_deploy_is_valid() {
     let s = load(text, &[("SITEWATCH_EMAIL_PASSWORD", "from the environment")]).unwrap();
     assert!(s.email.enabled && s.email.to == ["ops@example.com"]);
     assert_eq!(s.alerts.remind_every_mins, 60);
+}
+
+#[test]
+fn concurrency_is_auto_or_a_positive_whole_number_from_the_file_or_the_environment() {
+    let from_file = |value: &str| load(&format!("[check]\nconcurrency = {value}\n"), &[]);
+    assert_eq!(from_file("\"auto\"").unwrap().check.concurrency, Concurrency::Auto);
+    assert_eq!(from_file("750").unwrap().check.concurrency, Concurrency::Fixed(750));
+    let from_env = |value: &str| load("", &[("SITEWATCH_CHECK_CONCURRENCY", value)]);
+    assert_eq!(from_env("auto").unwrap().check.concurrency, Concurrency::Auto);
+    assert_eq!(from_env("AUTO").unwrap().check.concurrency, Concurrency::Auto);
+    assert_eq!(from_env("300").unwrap().check.concurrency, Concurrency::Fixed(300));
+
+    for bad in ["0", "-5", "nan", "2.5", "\"many\"", "\"\"", "200000"] {
+        let err = from_file(bad).expect_err(bad).to_string();
+        assert!(err.contains("check.concurrency"), "{bad}: {err}");
+    }
+    for bad in ["0", "-5", "NaN", "lots", ""] {
+        let err = from_env(bad).expect_err(bad).to_string();
+        assert!(err.contains("check.concurrency"), "{bad}: {err}");
+        assert!(err.contains("auto"), "the error says what to use: {err}");
+    }
 }

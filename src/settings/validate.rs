@@ -27,7 +27,10 @@ pub(super) fn check(s: &Settings) -> Result<(), String> {
     }
     positive("check.timeout_secs", c.timeout_secs, 300)?;
     positive("check.failures_before_outage", u64::from(c.failures_before_outage), 1000)?;
-    positive("check.concurrency", c.concurrency as u64, 100_000)?;
+    if let super::Concurrency::Fixed(n) = c.concurrency {
+        positive("check.concurrency", n as u64, 100_000)
+            .map_err(|e| format!("{e}; or \"auto\" to follow the open-file limit"))?;
+    }
     if c.user_agent.trim().is_empty() {
         return Err("key `check.user_agent`: cannot be empty".into());
     }

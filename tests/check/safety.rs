@@ -3,7 +3,7 @@ use std::time::Duration;
 use sitewatch::db::models::check_run::CheckRun;
 
 use crate::both_backends;
-use crate::check::{site, views};
+use crate::check::{notification_events, outages, site, views};
 use crate::harness::command::outcome_of;
 use crate::harness::http::{HttpServer, Reply, closed_port};
 use crate::harness::{TestDb, check, snapshot, sw, wait_until};
@@ -67,33 +67,59 @@ both_backends! {
         assert_eq!(slow.requests().len(), 1);
     }
 
-    fn a_round_killed_mid_way_stores_nothing_and_blocks_nothing(db) {
-        let server = HttpServer::start(|_| Reply::Hang);
+    fn a_round_killed_mid_way_keeps_what_it_stored_consistent_and_the_next_round_decides(db) {
+        // Checks are stored in batches while slower probes run; the outage decision and its
+        // alerts come once, at the end. A kill in between leaves the stored checks whole (view
+        // and site state together) and no outage change; the next round decides, once.
+        let slow = HttpServer::start(|_| Reply::Hang);
         let fast = HttpServer::always(200);
-        sw(db, &["site", "add", &server.url("/"), "--name", "slow"]).ok();
+        let failing = HttpServer::always(503);
+        sw(db, &["site", "add", &slow.url("/"), "--name", "slow"]).ok();
         sw(db, &["site", "add", &fast.url("/"), "--name", "fast"]).ok();
-        let before = snapshot(db);
+        sw(db, &["site", "add", &failing.url("/"), "--name", "down"]).ok();
+        let round = |timeout: &str| {
+            check(db, &[]).env("SITEWATCH_CHECK_TIMEOUT_SECS", timeout).env("SITEWATCH_CHECK_FAILURES_BEFORE_OUTAGE", "1")
+        };
 
-        let mut child = check(db, &[]).env("SITEWATCH_CHECK_TIMEOUT_SECS", "30").spawn();
-        wait_until("the round is probing", Duration::from_secs(20), || !server.requests().is_empty());
-        wait_until("the fast site was probed too", Duration::from_secs(20), || !fast.requests().is_empty());
+        let mut child = round("30").spawn();
+        wait_until("the answered checks are stored while the slow probe runs", Duration::from_secs(20), || {
+            views(db, "fast").len() == 1 && views(db, "down").len() == 1
+        });
+        assert_eq!(slow.requests().len(), 1, "the slow probe is still waiting for its answer");
         child.kill().expect("SIGKILL the round");
         child.wait().unwrap();
 
-        assert_eq!(snapshot(db), before, "no partial round is stored");
         let interrupted = runs(db);
-        assert_eq!(interrupted.len(), 1);
-        assert_eq!(interrupted[0].state, "running");
+        assert_eq!((interrupted.len(), interrupted[0].state.as_str()), (1, "running"));
+        for (slug, up) in [("fast", true), ("down", false)] {
+            let (site, view) = (site(db, slug), views(db, slug).remove(0));
+            assert_eq!(site.last_checked_at, Some(view.checked_at), "{slug}: its state goes with its view");
+            assert_eq!((view.up, site.consecutive_failures), (up, i32::from(!up)), "{slug}");
+        }
+        let down = site(db, "down");
+        assert_eq!(down.failing_since, down.last_checked_at);
+        assert!(views(db, "slow").is_empty() && site(db, "slow").last_checked_at.is_none());
+        assert!(outages(db).is_empty(), "no outage is decided before every check is in");
+        assert!(notification_events(db).is_empty(), "and no alert is queued");
 
-        server.respond_with(|_| Reply::Status(200));
-        let out = check(db, &[]).env("SITEWATCH_CHECK_TIMEOUT_SECS", "5").ok();
-        assert!(out.contains("checked 2 site(s): 2 up"), "the lock died with the process: {out}");
-        assert_eq!(views(db, "slow").len(), 1);
-        assert_eq!(views(db, "fast").len(), 1);
-        let runs = runs(db);
-        assert_eq!(runs.len(), 2);
-        assert_eq!(runs[0].state, "done");
-        assert_eq!(runs[1].state, "failed", "the killed round is marked as interrupted");
-        assert!(runs[1].message.as_deref().unwrap_or_default().contains("interrupted"));
+        slow.respond_with(|_| Reply::Status(200));
+        let out = round("5").ok();
+        assert!(out.contains("checked 3 site(s): 2 up, 1 down; outages opened 1"), "{out}");
+        let outages = outages(db);
+        assert_eq!(outages.len(), 1);
+        let (outage, rows) = &outages[0];
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].site_slug, "down");
+        assert_eq!(outage.started_at, down.failing_since.unwrap(), "down since the killed round's check");
+        assert_eq!(notification_events(db), ["outage_opened"]);
+        assert_eq!((views(db, "slow").len(), views(db, "fast").len(), views(db, "down").len()), (1, 2, 2));
+        let runs_now = runs(db);
+        assert_eq!((runs_now[0].state.as_str(), runs_now[1].state.as_str()), ("done", "failed"));
+        assert!(runs_now[1].message.as_deref().unwrap_or_default().contains("interrupted"));
+
+        let out = round("5").ok();
+        assert!(out.contains("outages opened 0"), "{out}");
+        assert_eq!(notification_events(db), ["outage_opened"], "nothing is decided or sent twice");
+        assert_eq!(site(db, "down").consecutive_failures, 3);
     }
 }

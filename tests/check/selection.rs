@@ -56,4 +56,32 @@ both_backends! {
         assert!(run.finished_at.unwrap() >= run.started_at);
         assert!(run.db_write_ms.is_some());
     }
+
+    fn a_round_that_checks_nothing_says_why_and_what_to_do(db) {
+        let out = check(db, &[]).ok();
+        assert!(out.contains("checked 0 site(s)"), "{out}");
+        assert!(out.contains("none has been added yet") && out.contains("sitewatch site add"), "{out}");
+
+        let server = HttpServer::always(200);
+        sw(db, &["site", "add", &server.url("/a"), "--name", "a", "--interval", "3600"]).ok();
+        sw(db, &["site", "add", &server.url("/b"), "--name", "b"]).ok();
+        sw(db, &["site", "pause", "a"]).ok();
+        sw(db, &["site", "pause", "b"]).ok();
+        let out = check(db, &[]).ok();
+        assert!(out.contains("all 2 site(s) are paused") && out.contains("sitewatch site resume"), "{out}");
+
+        sw(db, &["site", "resume", "a"]).ok();
+        let out = check(db, &[]).ok();
+        assert!(out.contains("checked 1 site(s)") && !out.contains("no site"), "{out}");
+        let out = check(db, &[]).ok();
+        assert!(out.contains("checked 0 site(s)"), "{out}");
+        let checked = crate::check::site(db, "a").last_checked_at.unwrap();
+        // Due an hour after its check, less the slack of a tenth of the interval (at most 60 s).
+        let due = (checked + chrono::TimeDelta::seconds(3540)).format("%Y-%m-%d %H:%M:%S").to_string();
+        assert!(out.contains("no site is due yet: 1 site(s) (1 paused)"), "{out}");
+        assert!(out.contains(&format!("next is due at {due} UTC")), "{out}");
+        assert!(out.contains("check --site SLUG"), "{out}");
+        assert_eq!(check(db, &["--quiet"]).run().stdout, "", "--quiet stays quiet");
+        assert_eq!(views(db, "a").len(), 1);
+    }
 }
