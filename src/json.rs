@@ -4,6 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::models::group::Group;
+use crate::db::models::location::SiteLocation;
 use crate::db::models::outage::{Outage, OutageSite};
 use crate::db::models::outage_note::OutageNote;
 use crate::db::models::site::Site;
@@ -30,9 +31,44 @@ pub struct SiteJson {
     pub last_status_code: Option<i32>,
     pub last_error: Option<String>,
     pub last_response_ms: Option<i32>,
+    /// Each location's newest check of the site (one entry with a single location).
+    pub locations: Vec<SiteLocationJson>,
+}
+
+/// One location's newest check of a site.
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
+pub struct SiteLocationJson {
+    pub name: String,
+    /// `up` or `down`: what the location's newest check saw.
+    #[schema(value_type = String, example = "up")]
+    pub status: &'static str,
+    /// RFC 3339, UTC.
+    pub last_checked_at: String,
+    pub last_status_code: Option<i32>,
+    pub last_error: Option<String>,
+    pub last_response_ms: i32,
+}
+
+impl SiteLocationJson {
+    pub fn new(row: &SiteLocation) -> SiteLocationJson {
+        SiteLocationJson {
+            name: row.location.clone(),
+            status: if row.up { "up" } else { "down" },
+            last_checked_at: rfc3339(row.checked_at),
+            last_status_code: row.status_code,
+            last_error: row.error.clone(),
+            last_response_ms: row.response_ms,
+        }
+    }
 }
 
 impl SiteJson {
+    /// Adds the site's per-location rows (those of other sites are skipped).
+    pub fn with_locations(mut self, rows: &[SiteLocation]) -> SiteJson {
+        self.locations = rows.iter().filter(|r| r.site_id.to_string() == self.id).map(SiteLocationJson::new).collect();
+        self
+    }
+
     pub fn new(site: &Site, group: &Group) -> SiteJson {
         SiteJson::with_group_slug(site, &group.slug)
     }
@@ -51,6 +87,7 @@ impl SiteJson {
             last_status_code: site.last_status_code,
             last_error: site.last_error.clone(),
             last_response_ms: site.last_response_ms,
+            locations: Vec::new(),
         }
     }
 }

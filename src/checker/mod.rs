@@ -6,6 +6,7 @@ mod classify;
 mod client;
 mod http;
 mod limits;
+pub mod locations;
 mod maintenance;
 mod outage_sites;
 mod ping;

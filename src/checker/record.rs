@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use chrono::NaiveDateTime;
 
+use super::locations;
 use super::maintenance;
 use super::outage_sites::{alert_site, groups_of};
 use super::reminders;
@@ -20,7 +21,7 @@ use crate::db::models::site_state::SiteState;
 use crate::db::models::site_view::{SiteView, ViewPing};
 use crate::db::{Db, DbConnection, DbError, Id, write_transaction};
 use crate::domain::alert::{Alert, AlertOutage, AlertSite, Event};
-use crate::domain::outage_rule::{Checked, Decision, DownMember, decide};
+use crate::domain::outage_rule::{Decision, DownMember, decide};
 use crate::domain::time::now_utc;
 use crate::history::daily::{self, day_start};
 use crate::notify::outbox;
@@ -40,13 +41,15 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
         let in_maintenance = maintenance::covered(c, settings, checks)?;
         let mut views: Vec<SiteView> = checks.iter().map(view_of).collect();
         maintenance::mark(&mut views, &in_maintenance);
-        SiteView::insert_all(c, &views)?;
+        SiteView::insert_all_at(c, &settings.location, &views)?;
         tracing::debug!(ms = step.elapsed().as_millis(), rows = views.len(), "stored views");
         let step = Instant::now();
         HourlyRollup::add_views(c, &views)?;
         sum_late_days_again(c, &views)?;
         tracing::debug!(ms = step.elapsed().as_millis(), "updated hourly rollups");
 
+        // From here to the commit one location at a time: see `locations`.
+        let mut level = locations::site_level(c, settings, checks, &in_maintenance)?;
         let open = Outage::current(c)?;
         let members = match &open {
             Some(outage) => OutageSite::still_down(c, outage.id)?,
@@ -61,17 +64,11 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
                 DownMember { site: site.map(|s| s.id), active: site.is_some_and(|s| s.active) }
             })
             .collect();
-        let input: Vec<Checked<Id>> = checks
-            .iter()
-            .map(|check| Checked {
-                site: check.site.id,
-                up: check.up,
-                failures_before: check.site.consecutive_failures.max(0) as u32,
-            })
-            .collect();
-        let input = maintenance::outage_input(input, &in_maintenance);
-        let decision =
+        let input = maintenance::outage_input(std::mem::take(&mut level.input), &in_maintenance);
+        let mut decision =
             decide(settings.check.failures_before_outage, open.as_ref().map(|_| down_members.as_slice()), &input);
+        // The site's stored run is this location's own; the rule above saw the site-level state.
+        decision.failures = std::mem::take(&mut level.failures);
 
         let step = Instant::now();
         let certificates: Vec<CertificateState> =
@@ -88,6 +85,7 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
             ..RunCounts::default()
         };
         let changes = apply_decision(c, open, &members, checks, &states, &decision)?;
+        level.tag_joined(c, &changes.joined)?;
         if changes.opened
             && let Some(outage) = &changes.outage
         {
@@ -98,6 +96,7 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
         counts.sites_down = counts.sites_checked - counts.sites_up;
 
         let mut alerts = alerts_for(c, &changes)?;
+        alerts.append(&mut level.alerts);
         for (check, certificate) in checks.iter().zip(&certificates) {
             if let (Some(due), Some(expires_at)) = (certificate.alert, certificate.tls_expires_at) {
                 alerts.push(expiry_alert(&check.site, expires_at, due));

@@ -7,6 +7,7 @@ use futures_util::future::join;
 use futures_util::stream::{self, StreamExt};
 
 use super::client::ClientError;
+use super::locations;
 use super::ping::{NOT_PERMITTED_HELP, Pinger};
 use super::probe::Prober;
 use super::record;
@@ -103,10 +104,14 @@ async fn blocking<T: Send + 'static>(
 #[tracing::instrument(skip_all, fields(database = %db.url()))]
 pub async fn run_round(db: Db, settings: Arc<Settings>, options: RoundOptions) -> Result<RoundOutcome, RoundError> {
     let started = Instant::now();
-    let lock_db = db.clone();
-    let Some(lock) = blocking(move || Ok(RunLock::try_acquire(&lock_db)?)).await? else {
-        return Ok(RoundOutcome::Busy { holder: RunLock::describe(&db) });
+    let (lock_db, location) = (db.clone(), settings.location.clone());
+    let Some(lock) = blocking(move || Ok(RunLock::try_acquire(&lock_db, &location)?)).await? else {
+        return Ok(RoundOutcome::Busy { holder: RunLock::describe(&db, &settings.location) });
     };
+    {
+        let (db, settings) = (db.clone(), Arc::clone(&settings));
+        blocking(move || Ok(locations::register(&db, &settings)?)).await?.map_err(RoundError::Usage)?;
+    }
     let prober = Prober::new(&settings)?;
     let run = {
         let db = db.clone();
@@ -115,7 +120,12 @@ pub async fn run_round(db: Db, settings: Arc<Settings>, options: RoundOptions) -
     let outcome = run_locked(&db, &settings, &options, &prober, run.id, started).await;
     if let Err(error) = &outcome {
         let (db, message) = (db.clone(), error.to_string());
-        let _ = blocking(move || finish_run(&db, run.id, RunState::Failed, Some(&message))).await;
+        let location = settings.location.clone();
+        let _ = blocking(move || {
+            locations::round_ended(&db, &location, false)?;
+            finish_run(&db, run.id, RunState::Failed, Some(&message))
+        })
+        .await;
     }
     drop(lock);
     if matches!(outcome, Ok(RoundOutcome::Done(_))) {
@@ -143,15 +153,19 @@ async fn run_locked(
 ) -> Result<RoundOutcome, RoundError> {
     if let Err(failures) = sandbox::check(prober, &settings.check.sandbox_urls).await {
         tracing::info!(?failures, "every sandbox URL failed; the checker's network seems down");
-        let db = db.clone();
+        let (db, location) = (db.clone(), settings.location.clone());
         let message = format!("offline: {}", failures.join("; "));
-        blocking(move || finish_run(&db, run_id, RunState::Offline, Some(&message))).await?;
+        blocking(move || {
+            locations::round_ended(&db, &location, true)?;
+            finish_run(&db, run_id, RunState::Offline, Some(&message))
+        })
+        .await?;
         return Ok(RoundOutcome::Offline { failures });
     }
 
     let sites = {
-        let (db, only) = (db.clone(), options.only.clone());
-        blocking(move || sites_to_check(&db, &only)).await?
+        let (db, only, location) = (db.clone(), options.only.clone(), settings.location.clone());
+        blocking(move || sites_to_check(&db, &only, &location)).await?
     };
     let probing = Instant::now();
     let site_count = sites.len();
@@ -237,13 +251,16 @@ fn finish_run(db: &Db, run_id: Id, state: RunState, message: Option<&str>) -> Re
     Ok(())
 }
 
-fn sites_to_check(db: &Db, only: &[String]) -> Result<Vec<Site>, RoundError> {
+fn sites_to_check(db: &Db, only: &[String], location: &str) -> Result<Vec<Site>, RoundError> {
     let mut conn = db.conn()?;
     if only.is_empty() {
         let now = now_utc();
-        let mut due: Vec<Site> = Site::active(&mut conn)?
+        let active = Site::active(&mut conn)?;
+        // Each location checks every site on its own schedule.
+        let checked = locations::last_checked(&mut conn, location, &active)?;
+        let mut due: Vec<Site> = active
             .into_iter()
-            .filter(|s| is_due(now, s.last_checked_at, s.interval_secs.and_then(|i| u32::try_from(i).ok())))
+            .filter(|s| is_due(now, checked.get(&s.id).copied(), s.interval_secs.and_then(|i| u32::try_from(i).ok())))
             .collect();
         due.sort_by_cached_key(|s| {
             probe_priority(s.last_error.as_deref(), s.last_response_ms, s.last_checked_at.is_some())

@@ -93,6 +93,7 @@ fn alert(c: &mut DbConnection, outage: &Outage, note: &OutageNote) -> Result<Ale
         error: row.down_error.clone(),
         down_at: Some(row.down_at),
         up_at: row.up_at,
+        locations: None,
     };
     Ok(Alert {
         event: Event::Note,

@@ -7,6 +7,7 @@ use askama::Template;
 use super::chart;
 use super::history::{self, CHART_RANGES, ChartQuery, History};
 use crate::db::models::group::Group;
+use crate::db::models::location::SiteLocation;
 use crate::db::models::site::Site;
 use crate::db::models::site_view::SiteView;
 use crate::domain::status::{Status, result_text};
@@ -17,6 +18,15 @@ use crate::web::filters;
 use crate::web::layout::{Chrome, ago, local, millis};
 use crate::web::paging::{PageQuery, Pager, Paging, VIEWS_PER_PAGE};
 use crate::web::state::AppState;
+
+/// One location's newest check of the site (shown when more than one location checks it).
+pub struct LocationRow {
+    pub name: String,
+    pub up: bool,
+    pub checked: String,
+    pub result: String,
+    pub failures: i32,
+}
 
 pub struct ViewRow {
     pub at: String,
@@ -47,6 +57,7 @@ pub struct SitePage {
     chart_height: f64,
     views: Vec<ViewRow>,
     pager: Pager,
+    locations: Vec<LocationRow>,
 }
 
 pub async fn page(
@@ -74,7 +85,26 @@ pub async fn page(
             };
             let views = SiteView::page_for_site(conn, site.id, paging.offset(), paging.limit())?;
             let total = site.view_count;
+            let locations = SiteLocation::of_site(conn, site.id)?;
             Ok(SitePage {
+                locations: if locations.len() > 1 {
+                    locations
+                        .iter()
+                        .map(|l| LocationRow {
+                            name: l.location.clone(),
+                            up: l.up,
+                            checked: format!("{} ({})", ago(now, l.checked_at), local(tz, l.checked_at)),
+                            result: format!(
+                                "{}, {}",
+                                result_text(l.status_code, l.error.as_deref()),
+                                millis(Some(l.response_ms))
+                            ),
+                            failures: l.consecutive_failures,
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 chrome,
                 status: site.status(),
                 interval: site.interval_secs.map_or_else(|| "every round".to_owned(), |s| format!("every {s} s")),
