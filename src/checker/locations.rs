@@ -110,7 +110,9 @@ pub(super) fn site_level(
 ) -> Result<SiteLevel, DbError> {
     let me = settings.location.as_str();
     let threshold = settings.check.failures_before_outage.max(1);
+    let started = std::time::Instant::now();
     lock_decision(c)?;
+    let waited = started.elapsed();
     let now = database_now(c)?;
     Location::register(c, me)?;
     let all = Location::all_for_update(c)?;
@@ -177,6 +179,13 @@ pub(super) fn site_level(
         });
     }
     SiteLocation::upsert_all(c, &mine)?;
+    tracing::debug!(
+        lock_wait_ms = waited.as_millis(),
+        vote_ms = (started.elapsed() - waited).as_millis(),
+        sites = checks.len(),
+        locations = live.len(),
+        "locations voted"
+    );
     Ok(SiteLevel { input, failures, alerts, seen })
 }
 

@@ -13,7 +13,7 @@ use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::domain::alert::{Alert, AlertDetail, AlertSite, Event};
+use crate::domain::alert::{Alert, AlertDetail, AlertSite, Event, SeenFrom};
 use crate::domain::readable::readable_time;
 use crate::domain::status::{ErrorKind, Status};
 use crate::domain::time::rfc3339;
@@ -455,6 +455,9 @@ pub struct WebhookSite {
     pub error: Option<String>,
     pub down_at: Option<String>,
     pub up_at: Option<String>,
+    /// With several locations: which saw the site down and which saw it up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locations: Option<SeenFrom>,
 }
 
 impl WebhookBody {
@@ -467,6 +470,7 @@ impl WebhookBody {
             error: s.error.clone(),
             down_at: s.down_at.map(rfc3339),
             up_at: s.up_at.map(rfc3339),
+            locations: s.locations.clone(),
         };
         let link = context.link(alert);
         let sentence = format!("{} {}{}", symbol(alert.event), headline(alert, 10), traffic::when(alert, context));
