@@ -278,6 +278,8 @@ fn simultaneous_rounds_of_two_locations_never_double_an_outage_or_an_alert() {
         drop(server);
         for pair in 0..100 {
             let up = pair % 2 == 1;
+            // Both locations check at the same instant: their views differ only by location.
+            let checked_at = now_utc();
             let barrier = Arc::new(Barrier::new(2));
             let rounds: Vec<_> = [Arc::clone(&a), Arc::clone(&b)]
                 .into_iter()
@@ -289,7 +291,7 @@ fn simultaneous_rounds_of_two_locations_never_double_an_outage_or_an_alert() {
                         run.insert(&mut conn).unwrap();
                         drop(conn);
                         let result = ProbeResult {
-                            checked_at: now_utc(),
+                            checked_at,
                             status_code: Some(if up { 200 } else { 500 }),
                             error: None,
                             response_ms: 1,

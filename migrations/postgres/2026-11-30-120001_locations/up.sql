@@ -25,6 +25,9 @@ CREATE TABLE site_locations (
 
 -- A constant default: no table rewrite, existing views belong to the default location.
 ALTER TABLE site_views ADD COLUMN location TEXT NOT NULL DEFAULT 'default';
+-- Two locations may check a site at the same microsecond: the location is part of a view's key.
+ALTER TABLE site_views DROP CONSTRAINT site_views_pkey;
+ALTER TABLE site_views ADD PRIMARY KEY (site_id, checked_at, location);
 
 -- With several locations: which of them saw the site down when it joined an outage, and which
 -- saw it up (comma-separated names; empty with one location).
@@ -40,3 +43,27 @@ INSERT INTO site_locations (site_id, location, checked_at, status_code, error, r
     SELECT id, 'default', last_checked_at, last_status_code, last_error, COALESCE(last_response_ms, 0),
            COALESCE(last_up, TRUE), consecutive_failures
     FROM sites WHERE last_checked_at IS NOT NULL;
+
+-- Several locations insert views of the same sites at once. Inserting a view takes a KEY SHARE
+-- lock on its site (the foreign key); the counting trigger then locked the site FOR UPDATE,
+-- which conflicts with another round's KEY SHARE: two rounds deadlocked. FOR NO KEY UPDATE
+-- does not conflict with KEY SHARE, so the second round simply waits for the first.
+CREATE OR REPLACE FUNCTION site_views_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM sites WHERE id IN (SELECT site_id FROM inserted_views) ORDER BY id FOR NO KEY UPDATE;
+    UPDATE sites SET view_count = sites.view_count + added.n
+    FROM (SELECT site_id, COUNT(*) AS n FROM inserted_views GROUP BY site_id) AS added
+    WHERE sites.id = added.site_id;
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION site_views_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM sites WHERE id IN (SELECT site_id FROM deleted_views) ORDER BY id FOR NO KEY UPDATE;
+    UPDATE sites SET view_count = sites.view_count - removed.n
+    FROM (SELECT site_id, COUNT(*) AS n FROM deleted_views GROUP BY site_id) AS removed
+    WHERE sites.id = removed.site_id;
+    RETURN NULL;
+END
+$$;
