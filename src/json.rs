@@ -5,6 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::models::group::Group;
+use crate::db::models::location::SiteLocation;
 use crate::db::models::outage::{Outage, OutageSite};
 use crate::db::models::outage_note::OutageNote;
 use crate::db::models::site::Site;
@@ -53,7 +54,38 @@ pub struct SiteJson {
     pub tls_days_left: Option<i64>,
     /// The newest ping check's figures; `null` for other kinds and before the first ping.
     pub last_ping: Option<PingJson>,
+    /// Each location's newest check of the site (one entry with a single location).
+    pub locations: Vec<SiteLocationJson>,
 }
+
+/// One location's newest check of a site.
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
+pub struct SiteLocationJson {
+    pub name: String,
+    /// `up` or `down`: what the location's newest check saw.
+    #[schema(value_type = String, example = "up")]
+    pub status: &'static str,
+    /// RFC 3339, UTC.
+    pub last_checked_at: String,
+    pub last_status_code: Option<i32>,
+    pub last_error: Option<String>,
+    /// `null` when that check got no answer.
+    pub last_response_ms: Option<i32>,
+}
+
+impl SiteLocationJson {
+    pub fn new(row: &SiteLocation) -> SiteLocationJson {
+        SiteLocationJson {
+            name: row.location.clone(),
+            status: if row.up { "up" } else { "down" },
+            last_checked_at: rfc3339(row.checked_at),
+            last_status_code: row.status_code,
+            last_error: row.error.clone(),
+            last_response_ms: Some(row.response_ms).filter(|_| answered(row.status_code, row.error.as_deref())),
+        }
+    }
+}
+
 
 /// A ping check's figures, as iputils' `ping` counts them; times in milliseconds, `null`
 /// when no reply came back.
@@ -88,6 +120,12 @@ impl From<&PingStats> for PingJson {
 }
 
 impl SiteJson {
+    /// Adds the site's per-location rows (those of other sites are skipped).
+    pub fn with_locations(mut self, rows: &[SiteLocation]) -> SiteJson {
+        self.locations = rows.iter().filter(|r| r.site_id.to_string() == self.id).map(SiteLocationJson::new).collect();
+        self
+    }
+
     pub fn new(site: &Site, group: &Group) -> SiteJson {
         SiteJson::with_group_slug(site, &group.slug)
     }
@@ -115,6 +153,7 @@ impl SiteJson {
             tls_expires_at: site.tls_expires_at.map(rfc3339),
             tls_days_left: site.tls_expires_at.map(|t| days_left(t, now_utc())),
             last_ping: site.last_ping().as_ref().map(PingJson::from),
+            locations: Vec::new(),
         }
     }
 }

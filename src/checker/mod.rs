@@ -7,6 +7,7 @@ mod classify;
 mod client;
 mod http;
 mod limits;
+pub mod locations;
 mod maintenance;
 mod ping;
 pub mod preflight;

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 
+use super::locations;
 use super::maintenance;
 use super::reminders;
 use super::site_check::SiteCheck;
@@ -120,7 +121,7 @@ fn store_checks(c: &mut DbConnection, settings: &Settings, checks: &[SiteCheck])
     let in_maintenance = maintenance::covered(c, settings, checks)?;
     let mut views: Vec<SiteView> = checks.iter().map(view_of).collect();
     maintenance::mark(&mut views, &in_maintenance);
-    SiteView::insert_all(c, &views)?;
+    SiteView::insert_all_at(c, &settings.location, &views)?;
     HourlyRollup::add_views(c, &views)?;
     sum_late_days_again(c, &views)?;
 
@@ -150,6 +151,8 @@ fn decide_round(
     writing: Duration,
 ) -> Result<Recorded, DbError> {
     let checks = &round.checks;
+    // From here to the commit one location at a time: see `locations`.
+    let mut level = locations::site_level(c, settings, checks, &round.covered)?;
     let open = Outage::current(c)?;
     let members = match &open {
         Some(outage) => OutageSite::still_down(c, outage.id)?,
@@ -164,15 +167,7 @@ fn decide_round(
             DownMember { site: site.map(|s| s.id), active: site.is_some_and(|s| s.active) }
         })
         .collect();
-    let input: Vec<Checked<Id>> = checks
-        .iter()
-        .map(|check| Checked {
-            site: check.site.id,
-            up: check.up,
-            failures_before: check.site.consecutive_failures.max(0) as u32,
-        })
-        .collect();
-    let input = maintenance::outage_input(input, &round.covered);
+    let input = maintenance::outage_input(std::mem::take(&mut level.input), &round.covered);
     let decision =
         decide(settings.check.failures_before_outage, open.as_ref().map(|_| down_members.as_slice()), &input);
 
@@ -182,6 +177,7 @@ fn decide_round(
         ..RunCounts::default()
     };
     let changes = apply_decision(c, open, &members, checks, &round.states, &decision)?;
+    level.tag_joined(c, &changes.joined)?;
     if changes.opened
         && let Some(outage) = &changes.outage
     {
@@ -191,7 +187,8 @@ fn decide_round(
     counts.outages_resolved = i32::from(changes.resolved);
     counts.sites_down = counts.sites_checked - counts.sites_up;
 
-    let alerts = alerts_for(c, &changes)?;
+    let mut alerts = alerts_for(c, &changes)?;
+    alerts.append(&mut level.alerts);
     for alert in &alerts {
         outbox::queue(c, settings, alert)?;
     }

@@ -11,6 +11,7 @@ use futures_util::stream::{self, StreamExt};
 
 use super::client::ClientError;
 use super::limits::open_files_limit;
+use super::locations;
 use super::ping::{NOT_PERMITTED_HELP, Pinger};
 use super::probe::Prober;
 use super::reminders;
@@ -132,10 +133,14 @@ async fn blocking<T: Send + 'static>(
 #[tracing::instrument(skip_all, fields(database = %db.url()))]
 pub async fn run_round(db: Db, settings: Arc<Settings>, options: RoundOptions) -> Result<RoundOutcome, RoundError> {
     let started = Instant::now();
-    let lock_db = db.clone();
-    let Some(lock) = blocking(move || Ok(RunLock::try_acquire(&lock_db)?)).await? else {
-        return Ok(RoundOutcome::Busy { holder: RunLock::describe(&db) });
+    let (lock_db, location) = (db.clone(), settings.location.clone());
+    let Some(lock) = blocking(move || Ok(RunLock::try_acquire(&lock_db, &location)?)).await? else {
+        return Ok(RoundOutcome::Busy { holder: RunLock::describe(&db, &settings.location) });
     };
+    {
+        let (db, settings) = (db.clone(), Arc::clone(&settings));
+        blocking(move || Ok(locations::register(&db, &settings)?)).await?.map_err(RoundError::Usage)?;
+    }
     let prober = Prober::new(&settings)?;
     let run = {
         let db = db.clone();
@@ -144,7 +149,12 @@ pub async fn run_round(db: Db, settings: Arc<Settings>, options: RoundOptions) -
     let outcome = run_locked(&db, &settings, &options, &prober, run.id, started).await;
     if let Err(error) = &outcome {
         let (db, message) = (db.clone(), error.to_string());
-        let _ = blocking(move || finish_run(&db, run.id, RunState::Failed, Some(&message))).await;
+        let location = settings.location.clone();
+        let _ = blocking(move || {
+            locations::round_ended(&db, &location, false)?;
+            finish_run(&db, run.id, RunState::Failed, Some(&message))
+        })
+        .await;
     }
     drop(lock);
     if matches!(outcome, Ok(RoundOutcome::Done(_))) {
@@ -172,15 +182,19 @@ async fn run_locked(
 ) -> Result<RoundOutcome, RoundError> {
     if let Err(failures) = sandbox::check(prober, &settings.check.sandbox_urls).await {
         tracing::info!(?failures, "every sandbox URL failed; the checker's network seems down");
-        let db = db.clone();
+        let (db, location) = (db.clone(), settings.location.clone());
         let message = format!("offline: {}", failures.join("; "));
-        blocking(move || finish_run(&db, run_id, RunState::Offline, Some(&message))).await?;
+        blocking(move || {
+            locations::round_ended(&db, &location, true)?;
+            finish_run(&db, run_id, RunState::Offline, Some(&message))
+        })
+        .await?;
         return Ok(RoundOutcome::Offline { failures });
     }
 
     let (sites, idle) = {
-        let (db, only) = (db.clone(), options.only.clone());
-        blocking(move || sites_to_check(&db, &only)).await?
+        let (db, only, location) = (db.clone(), options.only.clone(), settings.location.clone());
+        blocking(move || sites_to_check(&db, &only, &location)).await?
     };
     let probing = Instant::now();
     let site_count = sites.len();
@@ -277,21 +291,23 @@ fn finish_run(db: &Db, run_id: Id, state: RunState, message: Option<&str>) -> Re
 }
 
 /// The sites to probe, and when there are none, why.
-fn sites_to_check(db: &Db, only: &[String]) -> Result<(Vec<Site>, Option<Idle>), RoundError> {
+fn sites_to_check(db: &Db, only: &[String], location: &str) -> Result<(Vec<Site>, Option<Idle>), RoundError> {
     let mut conn = db.conn()?;
     if only.is_empty() {
         let now = now_utc();
         let active = Site::active(&mut conn)?;
+        // Each location checks every site on its own schedule.
+        let checked = locations::last_checked(&mut conn, location, &active)?;
         let mut due: Vec<Site> = active
             .iter()
-            .filter(|s| is_due(now, s.last_checked_at, s.interval_secs.and_then(|i| u32::try_from(i).ok())))
+            .filter(|s| is_due(now, checked.get(&s.id).copied(), s.interval_secs.and_then(|i| u32::try_from(i).ok())))
             .cloned()
             .collect();
         if due.is_empty() {
             let total = usize::try_from(Site::count(&mut conn)?).unwrap_or(0);
             let schedules: Vec<_> = active
                 .iter()
-                .map(|s| (s.last_checked_at, s.interval_secs.and_then(|i| u32::try_from(i).ok())))
+                .map(|s| (checked.get(&s.id).copied(), s.interval_secs.and_then(|i| u32::try_from(i).ok())))
                 .collect();
             return Ok((due, idle(now, total, &schedules)));
         }

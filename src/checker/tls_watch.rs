@@ -56,6 +56,7 @@ pub fn expiry_alert(site: &Site, expires_at: NaiveDateTime, due: ExpiryAlert) ->
             error: None,
             down_at: None,
             up_at: None,
+            locations: None,
         }],
         still_down: Vec::new(),
         created_at: now_utc(),

@@ -60,6 +60,9 @@ pub enum Command {
     /// Manage API tokens for scripts
     #[command(subcommand)]
     Token(TokenCommand),
+    /// See the locations checkers run from (several share one PostgreSQL database)
+    #[command(subcommand)]
+    Location(LocationCommand),
     /// Add sites from a TOML, YAML or JSON file, all or nothing
     #[command(after_help = IMPORT_HELP)]
     Import(ImportArgs),
@@ -421,6 +424,21 @@ pub enum RecipientCommand {
     Remove {
         /// The recipient's id, as `recipient list` shows it
         id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LocationCommand {
+    /// List every location with its last round and whether it votes now (live)
+    #[command(after_help = "A location is live while its last round ended within check.location_stale_secs (by the\n\
+                            database's clock) and was not offline; only live locations vote on whether a site is down.\n\n\
+                            Examples:\n  sitewatch location list\n  sitewatch location list --json")]
+    List(ListArgs),
+    /// Forget a location that no longer runs (its per-site state; its check history stays)
+    #[command(after_help = "Example:\n  sitewatch location remove old-dc")]
+    Remove {
+        /// The location's name, as `sitewatch location list` shows it
+        name: String,
     },
 }
 

@@ -6,6 +6,7 @@ pub mod args;
 mod doctor;
 mod group;
 mod import;
+mod location;
 mod maintenance;
 mod notify;
 mod outage_events;
@@ -133,6 +134,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<(), CliError> {
         Command::Site(cmd) => site::run(&db, cmd),
         Command::Recipient(cmd) => recipient::run(&db, cmd),
         Command::Token(cmd) => token::run(&db, cmd),
+        Command::Location(cmd) => location::run(&db, settings, cmd),
         Command::Import(args) => import::run(&db, args),
         Command::Notify(cmd) => notify::run(&db, settings, cmd),
         Command::Purge(args) => purge::run(&db, args),

@@ -63,6 +63,30 @@ diesel::table! {
         ping_rtt_avg_ms -> Nullable<Double>,
         ping_rtt_max_ms -> Nullable<Double>,
         ping_rtt_mdev_ms -> Nullable<Double>,
+        location -> Text,
+    }
+}
+
+diesel::table! {
+    locations (name) {
+        name -> Text,
+        created_at -> Timestamp,
+        last_round_at -> Nullable<Timestamp>,
+        last_round_state -> Text,
+        stale -> Bool,
+    }
+}
+
+diesel::table! {
+    site_locations (site_id, location) {
+        site_id -> Text,
+        location -> Text,
+        checked_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        response_ms -> Integer,
+        up -> Bool,
+        consecutive_failures -> Integer,
     }
 }
 
@@ -144,6 +168,8 @@ diesel::table! {
         up_at -> Nullable<Timestamp>,
         down_status_code -> Nullable<Integer>,
         down_error -> Nullable<Text>,
+        down_from -> Text,
+        up_from -> Text,
     }
 }
 
@@ -322,6 +348,7 @@ diesel::table! {
 diesel::joinable!(sites -> groups (group_id));
 diesel::joinable!(outage_notes -> outages (outage_id));
 diesel::joinable!(site_views -> sites (site_id));
+diesel::joinable!(site_locations -> sites (site_id));
 diesel::joinable!(site_rollups_hourly -> sites (site_id));
 diesel::joinable!(site_rollups_daily -> sites (site_id));
 diesel::joinable!(site_rollups_monthly -> sites (site_id));
@@ -337,6 +364,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     groups,
     sites,
     site_views,
+    locations,
+    site_locations,
     site_rollups_hourly,
     site_rollups_daily,
     site_rollups_monthly,

@@ -29,10 +29,14 @@ pub enum Event {
     TrafficRecovered,
     /// Someone added a note to an outage and asked for it to be sent.
     Note,
+    /// A location stopped reporting for `check.location_stale_secs`: its votes are ignored.
+    LocationStale,
+    /// A stale location reports again.
+    LocationBack,
 }
 
 impl Event {
-    pub const ALL: [Event; 10] = [
+    pub const ALL: [Event; 12] = [
         Event::OutageOpened,
         Event::SiteJoined,
         Event::SiteRecovered,
@@ -43,6 +47,8 @@ impl Event {
         Event::TrafficHigh,
         Event::TrafficRecovered,
         Event::Note,
+        Event::LocationStale,
+        Event::LocationBack,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +63,8 @@ impl Event {
             Event::TrafficHigh => "traffic_high",
             Event::TrafficRecovered => "traffic_recovered",
             Event::Note => "note",
+            Event::LocationStale => "location_stale",
+            Event::LocationBack => "location_back",
         }
     }
 
@@ -87,6 +95,16 @@ pub struct AlertSite {
     pub error: Option<String>,
     pub down_at: Option<NaiveDateTime>,
     pub up_at: Option<NaiveDateTime>,
+    /// With several locations: which saw the site down when it went down, and which saw it up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locations: Option<SeenFrom>,
+}
+
+/// The locations that saw a site down and those that saw it up, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenFrom {
+    pub down: Vec<String>,
+    pub up: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,6 +138,9 @@ pub enum AlertDetail {
     /// An access log's traffic (`sitewatch traffic`): the mean over the window at `at`, the log
     /// time (UTC) of the second at which it crossed the threshold.
     Traffic { log: String, mean_hits_per_sec: f64, threshold: f64, window_secs: u32, at: NaiveDateTime },
+    /// A checking location (`location_stale`, `location_back`): its name, the end of its last
+    /// round (UTC, the database's clock) and the `check.location_stale_secs` it went past.
+    Location { name: String, last_round_at: Option<NaiveDateTime>, stale_secs: i64 },
 }
 
 #[cfg(test)]

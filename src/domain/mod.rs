@@ -19,6 +19,7 @@ pub mod password;
 pub mod phone;
 pub mod ping;
 pub mod public_state;
+pub mod quorum;
 pub mod readable;
 pub mod recipient_address;
 pub mod reminder;

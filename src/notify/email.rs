@@ -311,6 +311,7 @@ mod tests {
             error: Some("timeout".into()),
             down_at: Some(at(9, 30)),
             up_at: up.then(|| at(9, 45)),
+            locations: None,
         };
         let alert = Alert {
             event: Event::SiteRecovered,

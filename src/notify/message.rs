@@ -3,6 +3,7 @@
 //! are in `sms`. Alerts about something other than sites put their own words in a submodule
 //! (`traffic`).
 
+pub mod location;
 mod sms;
 pub mod traffic;
 
@@ -12,7 +13,7 @@ use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::domain::alert::{Alert, AlertDetail, AlertSite, Event};
+use crate::domain::alert::{Alert, AlertDetail, AlertSite, Event, SeenFrom};
 use crate::domain::readable::readable_time;
 use crate::domain::status::{ErrorKind, Status};
 use crate::domain::time::rfc3339;
@@ -83,6 +84,7 @@ impl MessageContext {
         self.outage_link(alert).or_else(|| match alert.event {
             Event::TlsExpiring => self.site_link(alert),
             Event::TrafficHigh | Event::TrafficRecovered => Some(self.traffic_link()),
+            Event::LocationStale | Event::LocationBack => Some(self.dashboard_link()),
             _ => None,
         })
     }
@@ -92,6 +94,7 @@ impl MessageContext {
         match alert.event {
             _ if alert.outage.is_some() => "See the outage",
             Event::TrafficHigh | Event::TrafficRecovered => "See the traffic",
+            Event::LocationStale | Event::LocationBack => "See the dashboard",
             _ => "See the site",
         }
     }
@@ -145,6 +148,7 @@ pub fn headline(alert: &Alert, max: usize) -> String {
             format!("Still down after {}: {}", readable_time(open_for(alert).unwrap_or(0)), listed(sites, max))
         }
         Event::TrafficHigh | Event::TrafficRecovered => traffic::headline(alert),
+        Event::LocationStale | Event::LocationBack => location::headline(alert),
         Event::Note => match note(alert) {
             Some((status, message, _)) => format!("Outage update ({status}): {}", clipped(message, 120)),
             None => "Outage update".to_owned(),
@@ -228,14 +232,41 @@ pub fn outage_duration(alert: &Alert) -> Option<i64> {
 pub fn symbol(event: Event) -> &'static str {
     match event {
         Event::OutageOpened | Event::SiteJoined | Event::Reminder => Status::Down.symbol(),
-        Event::SiteRecovered | Event::OutageResolved | Event::TrafficRecovered => Status::Up.symbol(),
-        Event::TlsExpiring | Event::TrafficHigh => "⚠",
+        Event::SiteRecovered | Event::OutageResolved | Event::TrafficRecovered | Event::LocationBack => {
+            Status::Up.symbol()
+        }
+        Event::TlsExpiring | Event::TrafficHigh | Event::LocationStale => "⚠",
         Event::Test | Event::Note => "ℹ",
     }
 }
 
-/// What the failing check saw, as a phrase: "answered HTTP 503", "timed out".
+/// What the failing check saw, as a phrase: "answered HTTP 503", "timed out"; with several
+/// locations, followed by where from: "(down from eu-west and us-east; up from ap-south)".
 pub fn what_was_seen(site: &AlertSite) -> String {
+    let seen = what_the_check_saw(site);
+    match &site.locations {
+        Some(from) if !from.down.is_empty() => {
+            let mut out = format!("{seen} (down from {}", and_list(&from.down));
+            if !from.up.is_empty() {
+                out.push_str(&format!("; up from {}", and_list(&from.up)));
+            }
+            out.push(')');
+            out
+        }
+        _ => seen,
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn what_the_check_saw(site: &AlertSite) -> String {
     match (site.status_code, site.error.as_deref()) {
         (Some(code), Some("keyword")) => format!("answered HTTP {code} but {}", ErrorKind::Keyword.describe()),
         (Some(code), _) => format!("answered HTTP {code}"),
@@ -251,6 +282,12 @@ pub fn subject(alert: &Alert) -> String {
 
 /// The tweet: the headline with as many site names as fit, the start time and the link.
 pub fn tweet(alert: &Alert, context: &MessageContext) -> String {
+    if location::is_location(alert.event) {
+        return fit_tweet(
+            &format!("{} {}", symbol(alert.event), headline(alert, 1)),
+            &format!(" {}", context.dashboard_link()),
+        );
+    }
     if traffic::is_traffic(alert.event) {
         let text = format!("{} {}{}", symbol(alert.event), headline(alert, 1), traffic::when(alert, context));
         return fit_tweet(&text, &format!(" {}", context.traffic_link()));
@@ -335,7 +372,11 @@ impl EmailView {
             started_at: alert.outage.as_ref().map(|o| context.local_time(o.started_at)),
             resolved_at: alert.outage.as_ref().and_then(|o| o.resolved_at).map(|t| context.local_time(t)),
             duration: outage_duration(alert).map(readable_time),
-            facts: traffic::facts(alert, context),
+            facts: if location::is_location(alert.event) {
+                location::facts(alert, context)
+            } else {
+                traffic::facts(alert, context)
+            },
             link: context.link(alert),
             link_label: MessageContext::link_label(alert),
             dashboard: context.dashboard_link(),
@@ -370,6 +411,7 @@ pub enum WebhookDetail {
     Reminder { number: u32, open_secs: i64 },
     Certificate { expires_at: String, days_left: i64, threshold_days: u32 },
     Note { status: String, message: String, author: String },
+    Location { name: String, last_round_at: Option<String>, stale_secs: i64 },
 }
 
 impl WebhookDetail {
@@ -384,6 +426,11 @@ impl WebhookDetail {
                 threshold_days: *threshold_days,
             }),
             AlertDetail::Traffic { .. } => None,
+            AlertDetail::Location { name, last_round_at, stale_secs } => Some(WebhookDetail::Location {
+                name: name.clone(),
+                last_round_at: last_round_at.map(rfc3339),
+                stale_secs: *stale_secs,
+            }),
             AlertDetail::Note { status, message, author } => {
                 Some(WebhookDetail::Note { status: status.clone(), message: message.clone(), author: author.clone() })
             }
@@ -408,6 +455,9 @@ pub struct WebhookSite {
     pub error: Option<String>,
     pub down_at: Option<String>,
     pub up_at: Option<String>,
+    /// With several locations: which saw the site down and which saw it up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locations: Option<SeenFrom>,
 }
 
 impl WebhookBody {
@@ -420,6 +470,7 @@ impl WebhookBody {
             error: s.error.clone(),
             down_at: s.down_at.map(rfc3339),
             up_at: s.up_at.map(rfc3339),
+            locations: s.locations.clone(),
         };
         let link = context.link(alert);
         let sentence = format!("{} {}{}", symbol(alert.event), headline(alert, 10), traffic::when(alert, context));

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use crate::db::models::outage::OutageSite;
 use crate::db::models::site::Site;
 use crate::db::{DbConnection, DbError, Id};
-use crate::domain::alert::AlertSite;
+use crate::domain::alert::{AlertSite, SeenFrom};
 
 /// The groups of the sites of `rows` (for their recipients), by site.
 pub(crate) fn groups_of(c: &mut DbConnection, rows: &[OutageSite]) -> Result<HashMap<Id, Id>, DbError> {
@@ -25,5 +25,9 @@ pub(crate) fn alert_site(row: &OutageSite, groups: &HashMap<Id, Id>) -> AlertSit
         error: row.down_error.clone(),
         down_at: Some(row.down_at),
         up_at: row.up_at,
+        locations: (!row.down_from.is_empty()).then(|| SeenFrom {
+            down: row.down_locations().into_iter().map(str::to_owned).collect(),
+            up: row.up_locations().into_iter().map(str::to_owned).collect(),
+        }),
     }
 }

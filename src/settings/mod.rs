@@ -32,6 +32,8 @@ pub struct Settings {
     pub public_url: url::Url,
     /// Pages and alerts show times in this IANA zone.
     pub time_zone: chrono_tz::Tz,
+    /// Where this checker runs; checkers in several places share one PostgreSQL database.
+    pub location: String,
     pub check: CheckSettings,
     pub email: EmailSettings,
     pub twitter: TwitterSettings,
@@ -80,6 +82,10 @@ pub struct CheckSettings {
     pub tls_ca_file: String,
     /// The local address every probe leaves from (HTTP, TCP and ping).
     pub source_address: Option<IpAddr>,
+    /// Live locations that must see a site down for it to be down; 0 means a majority of them.
+    pub quorum: u32,
+    /// A location that has not reported for this long stops voting and is alerted as stale.
+    pub location_stale_secs: u64,
 }
 
 /// How long history is kept. Raw views are purged at the end of the first round of each UTC
@@ -209,6 +215,7 @@ impl Default for Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
             public_url: url::Url::parse("http://127.0.0.1:8000").expect("valid default URL"),
             time_zone: chrono_tz::UTC,
+            location: crate::domain::quorum::DEFAULT_LOCATION.into(),
             check: CheckSettings::default(),
             email: EmailSettings::default(),
             twitter: TwitterSettings::default(),
@@ -242,6 +249,8 @@ impl Default for CheckSettings {
             tls_expiry_days: vec![21, 14, 7],
             tls_ca_file: String::new(),
             source_address: None,
+            quorum: 0,
+            location_stale_secs: 900,
         }
     }
 }

@@ -55,6 +55,15 @@ pub(super) fn check(s: &Settings) -> Result<(), String> {
         ));
     }
 
+    location_name(&s.location)?;
+    if c.quorum > 1000 {
+        return Err(format!(
+            "key `check.quorum`: {} is more locations than can vote; use 0 for a majority of the live locations",
+            c.quorum
+        ));
+    }
+    positive("check.location_stale_secs", c.location_stale_secs, 7 * 86_400)?;
+
     let r = &s.retention;
     positive("retention.raw_days", u64::from(r.raw_days), 36_500)?;
     positive("retention.hourly_days", u64::from(r.hourly_days), 36_500)?;
@@ -126,6 +135,18 @@ pub(super) fn check(s: &Settings) -> Result<(), String> {
     }
     super::alerts::check(s)?;
     traffic(&s.traffic)
+}
+
+/// A location name: shown in alerts and pages, keyed in the database and in a lock.
+fn location_name(name: &str) -> Result<(), String> {
+    let fine = |ch: char| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.');
+    if name.is_empty() || name.len() > 64 || !name.chars().all(fine) {
+        return Err(format!(
+            "key `location`: `{}` must be 1 to 64 letters, digits, `-`, `_` or `.`, e.g. \"eu-west\"",
+            name.escape_debug()
+        ));
+    }
+    Ok(())
 }
 
 /// A readable file holding at least one PEM certificate.

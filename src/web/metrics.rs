@@ -33,6 +33,14 @@ struct SiteLabels {
     group: String,
 }
 
+/// `location` is "" for the site-level series, else the location of a per-location series.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct UpLabels {
+    site: String,
+    group: String,
+    location: String,
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct StatLabels {
     site: String,
@@ -118,15 +126,34 @@ fn kind_metrics(summary: &Summary, registry: &mut Registry) {
 
 /// The gauges drawn from the dashboard's picture.
 pub fn site_metrics(summary: &Summary) -> String {
-    let up = Family::<SiteLabels, Gauge>::default();
+    let up = Family::<UpLabels, Gauge>::default();
     let response = Family::<SiteLabels, Ratio>::default();
     let checked_at = Family::<SiteLabels, Gauge>::default();
     let maintenance = Family::<SiteLabels, Gauge>::default();
+    let outage_down: Vec<crate::db::Id> = summary
+        .outage
+        .as_ref()
+        .map(|(_, sites)| sites.iter().filter(|r| r.up_at.is_none()).filter_map(|r| r.site_id).collect())
+        .unwrap_or_default();
     for (group, s) in summary.sites().filter(|(_, s)| s.site.last_checked_at.is_some()) {
         let labels = site_labels(&s.site.slug, &group.slug);
         maintenance.get_or_create(&labels).set(i64::from(s.site.last_maintenance));
         if s.site.active {
-            up.get_or_create(&labels).set(i64::from(s.site.last_up == Some(true)));
+            let up_labels = |location: &str| UpLabels {
+                site: s.site.slug.clone(),
+                group: group.slug.clone(),
+                location: location.to_owned(),
+            };
+            // With several locations the site is down when the quorum put it in the outage.
+            let site_up =
+                if s.locations.len() > 1 { !outage_down.contains(&s.site.id) } else { s.site.last_up == Some(true) };
+            up.get_or_create(&up_labels("")).set(i64::from(site_up));
+            // Per-location series only when several locations check the site.
+            if s.locations.len() > 1 {
+                for row in &s.locations {
+                    up.get_or_create(&up_labels(&row.location)).set(i64::from(row.up));
+                }
+            }
         }
         // A check that got no answer (refused, timed out, no echo reply) has no response time.
         let answer = answered(s.site.last_status_code, s.site.last_error.as_deref());
@@ -140,7 +167,8 @@ pub fn site_metrics(summary: &Summary) -> String {
     let mut registry = Registry::default();
     registry.register(
         "sitewatch_site_up",
-        "Whether the site's newest check was up (1) or down (0); paused sites are left out",
+        "Whether the site's newest check was up (1) or down (0); location=\"\" is the site, other values one \
+         location's newest check; paused sites are left out",
         up,
     );
     registry.register(

@@ -4,6 +4,7 @@
 
 mod certificates;
 mod keyword;
+mod locations;
 mod maintenance;
 mod outages;
 mod ping;

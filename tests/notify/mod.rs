@@ -90,6 +90,7 @@ pub fn queue(handle: &Db, settings: &Settings, event: Event, slugs: &[&str]) -> 
                     error: None,
                     down_at: Some(began()),
                     up_at: resolved.then(|| began() + chrono::TimeDelta::minutes(125)),
+                    locations: None,
                 }
             })
             .collect();

@@ -8,6 +8,7 @@ mod auth;
 pub mod browser;
 mod edges;
 mod fixtures;
+mod locations;
 mod maintenance;
 mod metrics;
 mod pages;

@@ -5,6 +5,7 @@ pub mod api_token;
 pub mod app_setting;
 pub mod check_run;
 pub mod group;
+pub mod location;
 pub mod login_failure;
 pub mod login_session;
 pub mod maintenance_window;

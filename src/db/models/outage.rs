@@ -34,6 +34,10 @@ pub struct OutageSite {
     pub up_at: Option<NaiveDateTime>,
     pub down_status_code: Option<i32>,
     pub down_error: Option<String>,
+    /// With several locations: those that saw the site down when it joined, and those that saw
+    /// it up (comma-separated; empty with one location).
+    pub down_from: String,
+    pub up_from: String,
 }
 
 impl Outage {
@@ -114,7 +118,25 @@ impl OutageSite {
             up_at: None,
             down_status_code: status_code,
             down_error: error.map(str::to_owned),
+            down_from: String::new(),
+            up_from: String::new(),
         }
+    }
+
+    /// Records which locations saw a joining site down, and which saw it up.
+    pub fn set_seen_from(conn: &mut DbConnection, id: Id, down_from: &str, up_from: &str) -> QueryResult<usize> {
+        diesel::update(outage_sites::table.find(id))
+            .set((outage_sites::down_from.eq(down_from), outage_sites::up_from.eq(up_from)))
+            .execute(conn)
+    }
+
+    /// The locations that saw the site down when it joined (none with one location).
+    pub fn down_locations(&self) -> Vec<&str> {
+        self.down_from.split(',').filter(|n| !n.is_empty()).collect()
+    }
+
+    pub fn up_locations(&self) -> Vec<&str> {
+        self.up_from.split(',').filter(|n| !n.is_empty()).collect()
     }
 
     /// Stores joining rows with multi-row INSERTs (a round may see thousands of sites go down).

@@ -8,6 +8,7 @@ use crate::db::schema::site_views;
 use crate::db::unnest::column;
 use crate::db::{DbConnection, Id};
 use crate::domain::ping::PingStats;
+use crate::domain::quorum::DEFAULT_LOCATION;
 use crate::domain::rollup::Figures;
 use diesel::sql_types as sql;
 
@@ -93,16 +94,22 @@ impl SiteView {
     /// Stores views with multi-row INSERTs; call inside the round's transaction. Rows go in in
     /// site order, so the triggers counting views lock site rows in the same order as a purge.
     pub fn insert_all(conn: &mut DbConnection, views: &[SiteView]) -> QueryResult<usize> {
+        SiteView::insert_all_at(conn, DEFAULT_LOCATION, views)
+    }
+
+    /// Stores views checked from `location` (see `insert_all`).
+    pub fn insert_all_at(conn: &mut DbConnection, location: &str, views: &[SiteView]) -> QueryResult<usize> {
         let mut sorted: Vec<&SiteView> = views.iter().collect();
         sorted.sort_by_key(|v| (v.site_id, v.checked_at));
         let sorted: Vec<SiteView> = sorted.into_iter().cloned().collect();
         match conn {
-            DbConnection::Postgres(pg) => insert_views_unnest(pg, &sorted),
+            DbConnection::Postgres(pg) => insert_views_unnest(pg, location, &sorted),
             DbConnection::Sqlite(_) => {
                 let mut inserted = 0;
                 for chunk in sorted.chunks(INSERT_CHUNK) {
+                    let rows: Vec<_> = chunk.iter().map(|v| (v, site_views::location.eq(location))).collect();
                     inserted += on_each_backend!(&mut *conn, |c| diesel::insert_into(site_views::table)
-                        .values(chunk)
+                        .values(rows)
                         .execute(c))?;
                 }
                 Ok(inserted)
@@ -214,13 +221,13 @@ impl SiteView {
 }
 
 /// The PostgreSQL statement for these rows (see `db::unnest`).
-fn insert_views_unnest(conn: &mut diesel::pg::PgConnection, views: &[SiteView]) -> QueryResult<usize> {
+fn insert_views_unnest(conn: &mut diesel::pg::PgConnection, location: &str, views: &[SiteView]) -> QueryResult<usize> {
     diesel::sql_query(
         "INSERT INTO site_views (site_id, checked_at, status_code, error, response_ms, up, ping_transmitted, \
          ping_received, ping_duplicates, ping_rtt_min_ms, ping_rtt_avg_ms, ping_rtt_max_ms, ping_rtt_mdev_ms, \
-         maintenance) \
-         SELECT * FROM UNNEST($1::text[], $2::timestamp[], $3::int4[], $4::text[], $5::int4[], $6::bool[], \
-         $7::int4[], $8::int4[], $9::int4[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::bool[])",
+         maintenance, location) \
+         SELECT u.*, $15::text FROM UNNEST($1::text[], $2::timestamp[], $3::int4[], $4::text[], $5::int4[], $6::bool[], \
+         $7::int4[], $8::int4[], $9::int4[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::bool[]) AS u",
     )
     .bind::<sql::Array<sql::Text>, _>(column(views, |v| v.site_id))
     .bind::<sql::Array<sql::Timestamp>, _>(column(views, |v| v.checked_at))
@@ -236,5 +243,6 @@ fn insert_views_unnest(conn: &mut diesel::pg::PgConnection, views: &[SiteView]) 
     .bind::<sql::Array<sql::Nullable<sql::Double>>, _>(column(views, |v| v.ping.ping_rtt_max_ms))
     .bind::<sql::Array<sql::Nullable<sql::Double>>, _>(column(views, |v| v.ping.ping_rtt_mdev_ms))
     .bind::<sql::Array<sql::Bool>, _>(column(views, |v| v.maintenance))
+    .bind::<sql::Text, _>(location)
     .execute(conn)
 }

@@ -3,6 +3,7 @@
 
 use chrono::{NaiveDateTime, TimeZone};
 
+use super::location::LocationFacts;
 use super::traffic::TrafficFacts;
 use super::{MessageContext, certificate, headline, in_days, note, open_for, outage_duration};
 use crate::domain::alert::{Alert, AlertSite, Event};
@@ -62,6 +63,14 @@ pub fn sms_text(alert: &Alert, context: &MessageContext) -> String {
             Event::Reminder => {
                 format!("STILL DOWN after {}: {list}{}", readable_time(open_for(alert).unwrap_or(0)), since(started))
             }
+            Event::LocationStale | Event::LocationBack => match LocationFacts::of(alert) {
+                Some(f) if alert.event == Event::LocationStale => {
+                    let last = f.last_round_at.map_or_else(|| "never".to_owned(), clock);
+                    format!("LOCATION STALE {}: last round {last}; its votes are ignored", short_name(f.name))
+                }
+                Some(f) => format!("LOCATION BACK {}: it reports and votes again", short_name(f.name)),
+                None => headline(alert, 1),
+            },
             Event::Note => match note(alert) {
                 Some((status, message, _)) => format!("UPDATE ({status}): {message}"),
                 None => "UPDATE on the outage".to_owned(),
@@ -140,6 +149,7 @@ mod tests {
             error: None,
             down_at: Some(at(13, 2)),
             up_at: None,
+            locations: None,
         }
     }
 
@@ -224,6 +234,14 @@ mod tests {
                     a.detail = Some(AlertDetail::Certificate { expires_at, days_left: 6, threshold_days: 7 });
                 }
                 Event::Test => (a.outage, a.sites) = (None, Vec::new()),
+                Event::LocationStale | Event::LocationBack => {
+                    (a.outage, a.sites) = (None, Vec::new());
+                    a.detail = Some(AlertDetail::Location {
+                        name: "eu-west".into(),
+                        last_round_at: Some(at(13, 10)),
+                        stale_secs: 900,
+                    });
+                }
                 _ => {}
             }
             let text = sms_text(&a, &long_url());
@@ -243,6 +261,8 @@ mod tests {
                 "HIGH TRAFFIC web: 12.3/s > 10/s at 14:05",
                 "TRAFFIC OK web: 4.0/s at 14:05",
                 "UPDATE (identified): The database ran out of disk",
+                "LOCATION STALE eu-west: last round 14:10; its votes are ignored",
+                "LOCATION BACK eu-west: it reports and votes again",
             ]
         );
     }

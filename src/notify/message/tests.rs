@@ -18,6 +18,7 @@ fn site(name: &str) -> AlertSite {
         error: None,
         down_at: Some(at(9, 30)),
         up_at: None,
+        locations: None,
     }
 }
 
@@ -181,4 +182,17 @@ fn outage_webhooks_carry_no_detail() {
     ))
     .unwrap();
     assert!(json.get("detail").is_none(), "{json}");
+}
+
+#[test]
+fn a_site_seen_from_several_locations_says_where_from() {
+    let mut shop = site("Shop");
+    assert_eq!(what_was_seen(&shop), "answered HTTP 503", "one location: as before");
+    shop.locations = Some(crate::domain::alert::SeenFrom {
+        down: vec!["eu-west".into(), "us-east".into()],
+        up: vec!["ap-south".into()],
+    });
+    assert_eq!(what_was_seen(&shop), "answered HTTP 503 (down from eu-west and us-east; up from ap-south)");
+    let view = EmailView::new(&alert(Event::OutageOpened, vec![shop]), &context("https://status.example.com/"));
+    assert!(view.sites[0].seen.contains("up from ap-south"));
 }

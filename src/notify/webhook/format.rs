@@ -128,8 +128,8 @@ fn ntfy(alert: &Alert, context: &MessageContext) -> Rendered {
     let tags = match alert.event {
         Event::OutageOpened | Event::SiteJoined | Event::Reminder => "rotating_light",
         Event::SiteRecovered | Event::OutageResolved => "white_check_mark",
-        Event::TlsExpiring | Event::TrafficHigh => "warning",
-        Event::TrafficRecovered => "white_check_mark",
+        Event::TlsExpiring | Event::TrafficHigh | Event::LocationStale => "warning",
+        Event::TrafficRecovered | Event::LocationBack => "white_check_mark",
         Event::Test | Event::Note => "information_source",
     };
     let mut headers = vec![

@@ -4,6 +4,7 @@
 mod docs;
 mod documented;
 mod groups;
+mod locations;
 mod maintenance;
 mod outages;
 mod sites;
@@ -60,6 +61,7 @@ impl Modify for BearerAuth {
         sites::add_recipient,
         sites::views,
         documented::site_data,
+        locations::list,
         outages::list,
         outages::read,
         outages::add_note,
@@ -110,6 +112,8 @@ impl Modify for BearerAuth {
         crate::web::traffic::json::TrafficLogJson,
         crate::web::traffic::json::MinuteJson,
         crate::web::traffic::json::TrafficAlertJson,
+        crate::json::SiteLocationJson,
+        locations::LocationJson,
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -134,6 +138,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/sites/{slug}", web::delete().to(sites::delete))
         .route("/sites/{slug}/recipients", web::post().to(sites::add_recipient))
         .route("/sites/{slug}/views", web::get().to(sites::views))
+        .route("/locations", web::get().to(locations::list))
         .route("/outages", web::get().to(outages::list))
         .route("/outages/{id}", web::get().to(outages::read))
         .route("/outages/{id}/notes", web::post().to(outages::add_note))

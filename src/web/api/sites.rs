@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::ErrorJson;
 use crate::db::models::group::Group;
+use crate::db::models::location::SiteLocation;
 use crate::db::models::site::Site;
 use crate::db::models::site_view::SiteView;
 use crate::json::{Page, SiteJson, ViewJson};
@@ -166,8 +167,10 @@ pub async fn list(
     let page = state
         .run(move |conn| {
             let (sites, total) = Site::page_with_group_slugs(conn, paging.offset(), paging.limit())?;
+            let ids: Vec<_> = sites.iter().map(|(s, _)| s.id).collect();
+            let rows = SiteLocation::of_sites(conn, &ids)?;
             Ok(Page {
-                items: sites.iter().map(|(s, g)| SiteJson::with_group_slug(s, g)).collect(),
+                items: sites.iter().map(|(s, g)| SiteJson::with_group_slug(s, g).with_locations(&rows)).collect(),
                 page: paging.page,
                 per_page: paging.per_page,
                 total,
@@ -216,7 +219,8 @@ pub async fn read(state: web::Data<AppState>, slug: web::Path<String>) -> Result
         .run(move |conn| {
             let site = Site::by_slug(conn, &slug)?;
             let group = Group::find(conn, site.group_id)?.ok_or_else(|| WebError::Internal("group vanished".into()))?;
-            Ok(SiteJson::new(&site, &group))
+            let rows = SiteLocation::of_site(conn, site.id)?;
+            Ok(SiteJson::new(&site, &group).with_locations(&rows))
         })
         .await?;
     Ok(web::Json(json))

@@ -37,6 +37,8 @@ pub struct SiteRow {
     pub response: String,
     pub uptime: String,
     pub spark: Option<String>,
+    /// With several locations: "down from 2 of 3 locations".
+    pub locations: Option<String>,
 }
 
 pub struct GroupBlock {
@@ -74,6 +76,8 @@ struct DashboardPage {
     outage: Option<OutageBanner>,
     maintenance: Vec<MaintenanceLine>,
     warning: Option<String>,
+    /// Locations that stopped reporting.
+    stale_locations: Vec<String>,
     failed_alerts: i64,
     channels_down: Vec<String>,
     /// "2 minutes ago": when the newest check round finished.
@@ -89,6 +93,7 @@ struct DashboardPage {
 /// The rows of one list of sites, as the dashboard and the group page show them.
 pub fn site_rows<'a>(
     sites: impl Iterator<Item = &'a super::SiteSummary>,
+    stale_locations: &[String],
     now: chrono::NaiveDateTime,
     tz: Tz,
 ) -> Vec<SiteRow> {
@@ -122,6 +127,7 @@ pub fn site_rows<'a>(
                 ),
                 uptime: percent(s.uptime),
                 spark: sparkline(&s.hourly_ms),
+                locations: s.locations_text(stale_locations),
             }
         })
         .collect()
@@ -183,7 +189,7 @@ pub fn page(summary: &Summary, tz: Tz) -> Result<String, WebError> {
         // The automatic default group is an implementation detail once it is empty.
         .filter(|g| !(g.group.slug == DEFAULT_GROUP_SLUG && g.sites.is_empty()))
         .map(|g| {
-            let rows = site_rows(g.sites.iter(), summary.now, tz);
+            let rows = site_rows(g.sites.iter(), &summary.stale_locations, summary.now, tz);
             let down = rows.iter().filter(|r| r.status == Status::Down).count();
             GroupBlock {
                 name: g.group.name.clone(),
@@ -210,6 +216,7 @@ pub fn page(summary: &Summary, tz: Tz) -> Result<String, WebError> {
             })
             .collect(),
         warning: warning_text(summary, tz),
+        stale_locations: summary.stale_locations.clone(),
         failed_alerts: summary.failed_alerts,
         channels_down: summary.channels_down.iter().map(|c| sentence_case(&c.sentence(|t| local(tz, t)))).collect(),
         last_round: summary.last_run.as_ref().and_then(|r| r.finished_at).map(|at| ago(summary.now, at)),

@@ -7,6 +7,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::db::models::check_run::{CheckRun, RunState};
 use crate::db::models::group::Group;
+use crate::db::models::location::{Location, SiteLocation};
 use crate::db::models::maintenance_window::MaintenanceWindow;
 use crate::db::models::notification::Delivery;
 use crate::db::models::outage::{Outage, OutageSite};
@@ -33,6 +34,25 @@ pub struct SiteSummary {
     pub uptime: Option<f64>,
     /// Mean response time of each of the last 24 hours, oldest first.
     pub hourly_ms: [Option<f64>; HOURS],
+    /// Each location's newest check of the site (several when several locations check it).
+    pub locations: Vec<SiteLocation>,
+}
+
+impl SiteSummary {
+    /// "down from 2 of 3 locations", "up from 3 of 3 locations": what the locations that are not
+    /// stale saw last; `None` with fewer than two.
+    pub fn locations_text(&self, stale: &[String]) -> Option<String> {
+        let voting: Vec<&SiteLocation> = self.locations.iter().filter(|l| !stale.contains(&l.location)).collect();
+        if voting.len() < 2 {
+            return None;
+        }
+        let down = voting.iter().filter(|l| !l.up).count();
+        Some(if down > 0 {
+            format!("down from {down} of {} locations", voting.len())
+        } else {
+            format!("up from {} of {} locations", voting.len(), voting.len())
+        })
+    }
 }
 
 pub struct GroupSummary {
@@ -53,6 +73,8 @@ pub struct Summary {
     pub outage_notes: Vec<OutageNote>,
     /// Maintenance in force or to come: when, over what, and its note; soonest first.
     pub maintenance: Vec<(Span, String, String)>,
+    /// Locations that stopped reporting: their checks no longer vote.
+    pub stale_locations: Vec<String>,
 }
 
 /// Why the figures may not be current.
@@ -115,6 +137,12 @@ impl Summary {
             slot.response_ms += sum;
         }
 
+        let mut by_site: HashMap<Id, Vec<SiteLocation>> = HashMap::new();
+        for row in SiteLocation::all(conn)? {
+            by_site.entry(row.site_id).or_default().push(row);
+        }
+        let stale_locations =
+            Location::all(conn)?.into_iter().filter(|l| l.stale).map(|l| l.name).collect::<Vec<String>>();
         let mut groups: Vec<GroupSummary> =
             Group::all(conn)?.into_iter().map(|group| GroupSummary { group, sites: Vec::new() }).collect();
         let position: HashMap<Id, usize> = groups.iter().enumerate().map(|(i, g)| (g.group.id, i)).collect();
@@ -124,7 +152,8 @@ impl Summary {
             let (checks, ups) = sums.iter().fold((0, 0), |(c, u), s| (c + s.checks, u + s.ups));
             let uptime = (checks > 0).then(|| ups as f64 / checks as f64);
             let hourly_ms = sums.map(|s| (s.responses > 0).then(|| s.response_ms as f64 / s.responses as f64));
-            groups[index].sites.push(SiteSummary { site, uptime, hourly_ms });
+            let locations = by_site.remove(&site.id).unwrap_or_default();
+            groups[index].sites.push(SiteSummary { site, uptime, hourly_ms, locations });
         }
 
         let outage = match Outage::current(conn)? {
@@ -142,7 +171,17 @@ impl Summary {
         let last_run = CheckRun::latest_finished(conn)?;
         let failed_alerts = Delivery::failed_since(conn, now - FAILED_ALERTS_SHOWN)?;
         let channels_down = channels_down(conn)?;
-        Ok(Summary { now, outage, last_run, groups, failed_alerts, channels_down, outage_notes, maintenance })
+        Ok(Summary {
+            now,
+            outage,
+            last_run,
+            groups,
+            failed_alerts,
+            channels_down,
+            outage_notes,
+            maintenance,
+            stale_locations,
+        })
     }
 
     pub fn warning(&self) -> Option<Warning> {

@@ -40,7 +40,7 @@ pub async fn page(state: web::Data<AppState>, chrome: Chrome, slug: web::Path<St
         name: group.group.name.clone(),
         slug: group.group.slug.clone(),
         description: group.group.description.clone(),
-        rows: site_rows(group.sites.iter(), summary.now, state.time_zone),
+        rows: site_rows(group.sites.iter(), &summary.stale_locations, summary.now, state.time_zone),
     })
 }
 

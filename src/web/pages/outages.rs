@@ -103,6 +103,8 @@ fn describe_event(event: &str) -> String {
         Some(Event::TrafficHigh) => "High traffic".into(),
         Some(Event::TrafficRecovered) => "Traffic back to normal".into(),
         Some(Event::Note) => "Note sent".into(),
+        Some(Event::LocationStale) => "A location stopped reporting".into(),
+        Some(Event::LocationBack) => "A location reports again".into(),
         None => event.to_owned(),
     }
 }
@@ -186,7 +188,22 @@ fn outage_page(
                 down: local(tz, s.down_at),
                 up: s.up_at.map(|t| local(tz, t)),
                 down_secs: (s.up_at.unwrap_or(now) - s.down_at).num_seconds(),
-                reason: result_text(s.down_status_code, s.down_error.as_deref()),
+                reason: match (s.down_locations().as_slice(), s.up_locations().as_slice()) {
+                    ([], _) => result_text(s.down_status_code, s.down_error.as_deref()),
+                    (down, []) => {
+                        format!(
+                            "{}; down from {}",
+                            result_text(s.down_status_code, s.down_error.as_deref()),
+                            down.join(", ")
+                        )
+                    }
+                    (down, up) => format!(
+                        "{}; down from {}; up from {}",
+                        result_text(s.down_status_code, s.down_error.as_deref()),
+                        down.join(", "),
+                        up.join(", ")
+                    ),
+                },
             })
             .collect(),
         notifications: notifications

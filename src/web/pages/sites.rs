@@ -7,6 +7,7 @@ use askama::Template;
 use super::chart;
 use super::history::{self, CHART_RANGES, ChartQuery, History};
 use crate::db::models::group::Group;
+use crate::db::models::location::SiteLocation;
 use crate::db::models::site::Site;
 use crate::db::models::site_view::SiteView;
 use crate::domain::ping::PingStats;
@@ -19,6 +20,15 @@ use crate::web::format;
 use crate::web::layout::{Chrome, ago, local};
 use crate::web::paging::{PageQuery, Pager, Paging, VIEWS_PER_PAGE};
 use crate::web::state::AppState;
+
+/// One location's newest check of the site (shown when more than one location checks it).
+pub struct LocationRow {
+    pub name: String,
+    pub up: bool,
+    pub checked: String,
+    pub result: String,
+    pub failures: i32,
+}
 
 pub struct ViewRow {
     pub at: String,
@@ -59,6 +69,7 @@ pub struct SitePage {
     chart_height: f64,
     views: Vec<ViewRow>,
     pager: Pager,
+    locations: Vec<LocationRow>,
 }
 
 pub async fn page(
@@ -107,7 +118,34 @@ pub async fn page(
                 }
                 None => format::NONE.to_owned(),
             };
+            let locations = SiteLocation::of_site(conn, site.id)?;
             Ok(SitePage {
+                locations: if locations.len() > 1 {
+                    locations
+                        .iter()
+                        .map(|l| LocationRow {
+                            name: l.location.clone(),
+                            up: l.up,
+                            checked: format!("{} ({})", ago(now, l.checked_at), local(tz, l.checked_at)),
+                            result: {
+                                let words = format::check_result(
+                                    kind,
+                                    l.status_code,
+                                    l.error.as_deref(),
+                                    site.keyword_absent,
+                                    None,
+                                );
+                                match format::response(l.status_code, l.error.as_deref(), Some(l.response_ms), None) {
+                                    answered if answered == format::NONE => words,
+                                    answered => format!("{words}, {answered}"),
+                                }
+                            },
+                            failures: l.consecutive_failures,
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 chrome,
                 status: site.status(),
                 kind: format::kind_text(kind),

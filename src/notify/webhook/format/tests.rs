@@ -18,6 +18,7 @@ fn site(name: &str) -> AlertSite {
         error: None,
         down_at: Some(at(9, 30)),
         up_at: None,
+        locations: None,
     }
 }
 
