@@ -86,7 +86,6 @@ impl SiteLocationJson {
     }
 }
 
-
 /// A ping check's figures, as iputils' `ping` counts them; times in milliseconds, `null`
 /// when no reply came back.
 #[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]

@@ -78,8 +78,6 @@ pub fn last_checked(
 pub(super) struct SiteLevel {
     /// One entry per checked site: `up` is the site-level state.
     pub input: Vec<Checked<Id>>,
-    /// This location's new run of consecutive failures for each checked site.
-    pub failures: Vec<(Id, u32)>,
     /// `location_stale` / `location_back` alerts to queue with the round.
     pub alerts: Vec<Alert>,
     /// With more than one location: per site, the live locations that see it down and those
@@ -129,7 +127,6 @@ pub(super) fn site_level(
         .collect();
 
     let mut input = Vec::with_capacity(checks.len());
-    let mut failures = Vec::with_capacity(checks.len());
     let mut mine = Vec::with_capacity(checks.len());
     let mut seen = HashMap::new();
     for check in checks {
@@ -141,7 +138,6 @@ pub(super) fn site_level(
         };
         let in_maintenance = covered.contains(&site);
         let now_failing = if check.up || in_maintenance { 0 } else { before.saturating_add(1) };
-        failures.push((site, now_failing));
         if in_maintenance {
             // As without locations: the maintenance rule sees the check itself.
             input.push(Checked { site, up: check.up, failures_before: 0 });
@@ -186,7 +182,7 @@ pub(super) fn site_level(
         locations = live.len(),
         "locations voted"
     );
-    Ok(SiteLevel { input, failures, alerts, seen })
+    Ok(SiteLevel { input, alerts, seen })
 }
 
 /// Flips the stale flags that changed and makes one alert per change; the flags are read and

@@ -31,7 +31,7 @@ use crate::db::models::site_state::SiteState;
 use crate::db::models::site_view::{SiteView, ViewPing};
 use crate::db::{Db, DbConnection, DbError, Id, write_transaction};
 use crate::domain::alert::{Alert, AlertOutage, AlertSite, Event};
-use crate::domain::outage_rule::{Checked, Decision, DownMember, decide, failures_after};
+use crate::domain::outage_rule::{Decision, DownMember, decide, failures_after};
 use crate::domain::time::now_utc;
 use crate::history::daily::{self, day_start};
 use crate::notify::outage_sites::{alert_site, groups_of};

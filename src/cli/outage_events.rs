@@ -159,6 +159,8 @@ mod tests {
             up_at: up.map(at),
             down_status_code: Some(503),
             down_error: None,
+            down_from: String::new(),
+            up_from: String::new(),
         }
     }
 

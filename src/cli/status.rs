@@ -165,6 +165,7 @@ mod tests {
             tls_expires_at: None,
             tls_days_left: None,
             last_ping: None,
+            locations: Vec::new(),
         }
     }
 
