@@ -9,7 +9,8 @@
 //!
 //! Knobs: SITEWATCH_BENCH_SITES (default "1000,10000"), SITEWATCH_BENCH_ROUNDS (3),
 //! SITEWATCH_BENCH_CONCURRENCY (unset: the default, "auto"), SITEWATCH_BENCH_TIMEOUT_SECS (5),
-//! SITEWATCH_BENCH_MIXED_SITES (10000), SITEWATCH_BENCH_PING_SITES (1000); a count of 0 skips
+//! SITEWATCH_BENCH_MIXED_SITES (10000), SITEWATCH_BENCH_PING_SITES (1000),
+//! SITEWATCH_BENCH_IMPORT_SITES (10000); a count of 0 skips
 //! that scenario, as does SITEWATCH_BENCH_KINDS_ONLY=1 for the first table.
 
 mod farm;
@@ -44,6 +45,7 @@ fn main() {
     let sizes: Vec<usize> = env_or("SITEWATCH_BENCH_SITES", "1000,10000")
         .split(',')
         .map(|s| s.trim().parse().expect("a site count"))
+        .filter(|n| *n > 0)
         .collect();
     let rounds: usize = env_or("SITEWATCH_BENCH_ROUNDS", "3").parse().expect("a round count");
     // Unset, `check` runs at its default ("auto"); the table says which.

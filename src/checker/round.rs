@@ -93,7 +93,7 @@ impl RoundSummary {
 
 #[derive(Debug)]
 pub enum RoundOutcome {
-    Done(RoundSummary),
+    Done(Box<RoundSummary>),
     /// Every sandbox URL failed: nothing about the sites was recorded.
     Offline {
         failures: Vec<String>,
@@ -257,7 +257,7 @@ async fn run_locked(
     // After the commits: what was queued is safe whatever happens to the sends.
     let delivery = deliver_pending(db, settings).await;
     let counts = &recorded.counts;
-    Ok(RoundOutcome::Done(RoundSummary {
+    Ok(RoundOutcome::Done(Box::new(RoundSummary {
         checked: counts.sites_checked as usize,
         up: counts.sites_up as usize,
         down: counts.sites_down as usize,
@@ -269,7 +269,7 @@ async fn run_locked(
         delivery,
         warnings,
         idle,
-    }))
+    })))
 }
 
 /// Marks rounds left `running` by a killed process as failed, then records this one as running.

@@ -72,6 +72,21 @@ impl Slug {
             .expect("an unbounded range always yields a free suffix")
     }
 
+    /// As [`Slug::first_free`], trying suffixes from `from` on (the slugs below it are known to
+    /// be taken); returns the slug and the suffix to start from next time. Many entries with
+    /// the same base (10,000 pages of one host) cost one lookup each instead of one per earlier
+    /// entry.
+    pub fn first_free_from(&self, from: u32, is_taken: impl Fn(&str) -> bool) -> (Slug, u32) {
+        if from <= 2 && !is_taken(self.as_str()) {
+            return (self.clone(), 2);
+        }
+        (from.max(2)..)
+            .map(|n| (self.with_suffix(n), n))
+            .find(|(candidate, _)| !is_taken(candidate.as_str()))
+            .map(|(slug, n)| (slug, n + 1))
+            .expect("an unbounded range always yields a free suffix")
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -137,6 +152,10 @@ mod tests {
         assert_eq!(base.first_free(|_| false).as_str(), "shop");
         let taken = ["shop", "shop-2", "shop-4", "shopping"];
         assert_eq!(base.first_free(|s| taken.contains(&s)).as_str(), "shop-3");
+        let (slug, next) = base.first_free_from(2, |s| taken.contains(&s));
+        assert_eq!((slug.as_str(), next), ("shop-3", 4));
+        let (slug, next) = base.first_free_from(next, |s| taken.contains(&s) || s == "shop-3");
+        assert_eq!((slug.as_str(), next), ("shop-5", 6), "starts where the last one was found");
     }
 
     #[test]

@@ -64,6 +64,8 @@ fn reject_repeated_urls(file: &ImportFile) -> Result<(), String> {
 struct Taken {
     slugs: HashSet<String>,
     urls: HashMap<String, String>,
+    /// Per base slug, the suffix to try first: the ones below it are taken.
+    next_suffix: HashMap<String, u32>,
 }
 
 impl Taken {
@@ -71,7 +73,7 @@ impl Taken {
         let rows = Site::slugs_and_urls(c)?;
         let slugs = rows.iter().map(|(slug, _)| slug.clone()).collect();
         let urls = rows.into_iter().map(|(slug, url)| (url, slug)).collect();
-        Ok(Taken { slugs, urls })
+        Ok(Taken { slugs, urls, next_suffix: HashMap::new() })
     }
 
     /// The wanted slug if free, else the first free one made from the name.
@@ -79,7 +81,13 @@ impl Taken {
         let slug = match wanted {
             Some(slug) if self.slugs.contains(slug.as_str()) => return Err(slug_taken(slug)),
             Some(slug) => slug.clone(),
-            None => Slug::from_name(name.as_str(), "site").first_free(|candidate| self.slugs.contains(candidate)),
+            None => {
+                let base = Slug::from_name(name.as_str(), "site");
+                let from = self.next_suffix.get(base.as_str()).copied().unwrap_or(2);
+                let (slug, next) = base.first_free_from(from, |candidate| self.slugs.contains(candidate));
+                self.next_suffix.insert(base.as_str().to_owned(), next);
+                slug
+            }
         };
         self.slugs.insert(slug.as_str().to_owned());
         Ok(slug)
