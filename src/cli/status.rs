@@ -13,6 +13,7 @@ use super::args::StatusArgs;
 use super::output::Table;
 use super::terminal::{Paint, clip, colour_on_stdout};
 use crate::db::Db;
+use crate::db::models::location::SiteLocation;
 use crate::db::models::site::Site;
 use crate::domain::rollup::Figures;
 use crate::domain::time::{now_utc, rfc3339};
@@ -44,8 +45,12 @@ fn print_once(db: &Db, json: bool, colour: bool, watching: bool) -> Result<(), C
     let sites = Site::all_with_groups(&mut conn)?;
     let ids: Vec<_> = sites.iter().map(|(s, _)| s.id).collect();
     let figures = recent_figures_by_site(&mut conn, &ids, now)?;
+    let mut locations: HashMap<crate::db::Id, Vec<SiteLocation>> = HashMap::new();
+    for row in SiteLocation::of_sites(&mut conn, &ids)? {
+        locations.entry(row.site_id).or_default().push(row);
+    }
     drop(conn);
-    let body = status_json(&sites, &figures, now);
+    let body = status_json(&sites, &figures, &locations, now);
     if json {
         let text = if watching { serde_json::to_string(&body) } else { serde_json::to_string_pretty(&body) };
         println!("{}", text.map_err(|e| CliError::Failed(format!("cannot write JSON: {e}")))?);
@@ -62,6 +67,7 @@ fn print_once(db: &Db, json: bool, colour: bool, watching: bool) -> Result<(), C
 fn status_json(
     sites: &[(Site, crate::db::models::group::Group)],
     figures: &HashMap<crate::db::Id, [Figures; 2]>,
+    locations: &HashMap<crate::db::Id, Vec<SiteLocation>>,
     now: NaiveDateTime,
 ) -> StatusJson {
     let none = [Figures::default(), Figures::default()];
@@ -72,7 +78,7 @@ fn status_json(
             .map(|(site, group)| {
                 let windows = figures.get(&site.id).unwrap_or(&none);
                 SiteStatusJson {
-                    site: SiteJson::new(site, group),
+                    site: SiteJson::new(site, group).with_locations(locations.get(&site.id).map_or(&[], Vec::as_slice)),
                     windows: RECENT.iter().zip(windows).map(|(w, f)| RecentJson::new(*w, f)).collect(),
                 }
             })
