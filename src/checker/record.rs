@@ -24,6 +24,7 @@ use super::reminders;
 use super::site_check::SiteCheck;
 use super::tls_watch::{CertificateState, certificate_state, expiry_alert};
 use crate::db::models::check_run::{CheckRun, RunCounts, RunState};
+use crate::db::models::location::lock_decision;
 use crate::db::models::outage::{Outage, OutageSite};
 use crate::db::models::rollup::HourlyRollup;
 use crate::db::models::site::Site;
@@ -118,6 +119,9 @@ fn store_checks(c: &mut DbConnection, settings: &Settings, checks: &[SiteCheck])
     if checks.is_empty() {
         return Ok(Written { states: Vec::new(), covered: HashSet::new(), expiry_alerts: 0 });
     }
+    // Rollups and site states are read, merged and written back: with several locations writing
+    // at once that would lose updates, so their batches take turns (see `lock_decision`).
+    lock_decision(c)?;
     let in_maintenance = maintenance::covered(c, settings, checks)?;
     let mut views: Vec<SiteView> = checks.iter().map(view_of).collect();
     maintenance::mark(&mut views, &in_maintenance);

@@ -129,9 +129,11 @@ pub fn database_now(conn: &mut DbConnection) -> QueryResult<NaiveDateTime> {
     }
 }
 
-/// Serialises the site-level decision between locations until the transaction ends: the open
-/// outage, the locations' votes and the outage change are read and written by one location at a
-/// time, so two rounds finishing together never open two outages or queue an alert twice.
+/// Serialises the writes of several locations until the transaction ends: each batch of checks
+/// (whose hourly rollups are read, merged and written back) and the site-level decision (the
+/// open outage, the locations' votes and the outage change) are done by one location at a time,
+/// so no rollup loses a check and two rounds finishing together never open two outages or
+/// queue an alert twice. Taken first in every such transaction, so waits cannot cycle.
 /// PostgreSQL: a transaction-level advisory lock. SQLite: its write transaction (`BEGIN
 /// IMMEDIATE`) already excludes every other writer.
 pub fn lock_decision(conn: &mut DbConnection) -> QueryResult<()> {
