@@ -266,8 +266,17 @@ pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, WebErro
             state.run(move |conn| window_metrics(conn, &summary))
         })
         .await?;
+    // Encoded once per picture: 10,000 sites make some 100,000 lines, too many to write again
+    // for every scrape.
+    let sites = state
+        .site_metrics
+        .get(picture.key, || {
+            let summary = picture.summary.clone();
+            async move { Ok::<_, WebError>(Bytes::from(site_metrics(&summary))) }
+        })
+        .await?;
     let logs = state.run(|conn| Ok(TrafficLog::all(conn)?)).await?;
-    let mut body = site_metrics(&picture.summary);
+    let mut body = String::from(std::str::from_utf8(&sites).unwrap_or_default());
     body.push_str(std::str::from_utf8(&windows).unwrap_or_default());
     body.push_str(&traffic_metrics(&logs));
     encode_eof(&mut body).expect("writing to a String cannot fail");

@@ -27,6 +27,8 @@ pub struct AppState {
     /// The availability block of `/metrics`, summed by the background refresher for the
     /// dashboard's picture of the same key.
     pub window_metrics: SingleFlight<DashboardKey, Bytes>,
+    /// The per-site part of `/metrics`, encoded once per dashboard picture.
+    pub site_metrics: SingleFlight<DashboardKey, Bytes>,
     /// Bumped by every change made through the web app; part of the dashboard cache key.
     generation: AtomicU64,
     /// An argon2 hash checked when a login names no user, so both cases take as long.
@@ -44,6 +46,7 @@ impl AppState {
             dashboard: Dashboard::default(),
             public: PublicCache::default(),
             window_metrics: SingleFlight::default(),
+            site_metrics: SingleFlight::default(),
             generation: AtomicU64::new(0),
             dummy_hash,
             session_idle,
