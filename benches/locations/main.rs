@@ -2,7 +2,8 @@
 //! each leaving from its own loopback address, start their rounds at the same moment against a
 //! farm of loopback listeners. Prints per-location round wall time, the database write (as the
 //! round records it), the decision step (the vote under the decision lock, and the wait for that
-//! lock), rows written per round and the database's bytes per site per year. Figures, not
+//! lock), the machine's busy CPU time per round (every process: checkers, listeners and the
+//! database), rows written per round and the database's bytes per site per year. Figures, not
 //! pass/fail.
 //!
 //!   SITEWATCH_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench locations
@@ -15,6 +16,8 @@ mod bench_db;
 #[allow(dead_code)] // the check-round benchmark's farm; hanging ports are not used here
 #[path = "../check_round/farm.rs"]
 mod farm;
+#[path = "../common/machine_cpu.rs"]
+mod machine_cpu;
 
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Barrier};
@@ -44,6 +47,12 @@ struct Round {
     lock_wait_ms: i64,
 }
 
+/// The rounds of one moment, one per location, and the machine's CPU time they took together.
+struct Moment {
+    rounds: Vec<Round>,
+    cpu: Duration,
+}
+
 fn main() {
     let Some(server) = std::env::var("SITEWATCH_BENCH_DATABASE_URL").ok().filter(|v| !v.is_empty()) else {
         eprintln!(
@@ -63,16 +72,23 @@ fn main() {
 
     println!(
         "| locations | sites | round wall (median / max of {rounds}) | database write (median) | vote (median) | \
-         wait for the decision lock (median / max) | rows written per location round | bytes per site per year |"
+         wait for the decision lock (median / max) | machine CPU per moment (median, {} cores) | \
+         rows written per location round | bytes per site per year |",
+        machine_cpu::cores()
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &n in &counts {
         let db = BenchDb::create(Some(&server));
         add_sites(&db, sites, &farm);
         let mut all = Vec::new();
+        let mut cpu = Vec::new();
         for _ in 0..rounds {
-            all.extend(concurrent_rounds(&db, n, &concurrency));
+            let moment = concurrent_rounds(&db, n, &concurrency);
+            cpu.push(moment.cpu);
+            all.extend(moment.rounds);
         }
+        cpu.sort();
+        let cpu_median = cpu[cpu.len() / 2];
         let median = |mut v: Vec<i64>| {
             v.sort_unstable();
             v[v.len() / 2]
@@ -89,9 +105,10 @@ fn main() {
         // A round a minute from every location, for a year, before retention purges raw views.
         let per_year = view_bytes as f64 / views as f64 * 525_600.0 * n as f64;
         println!(
-            "| {n} | {sites} | {:.2} s / {:.2} s | {write} ms | {vote} ms | {wait} ms / {wait_max} ms | {} | {:.0} MB |",
+            "| {n} | {sites} | {:.2} s / {:.2} s | {write} ms | {vote} ms | {wait} ms / {wait_max} ms | {:.2} s | {} | {:.0} MB |",
             wall_median.as_secs_f64(),
             wall_max.as_secs_f64(),
+            cpu_median.as_secs_f64(),
             // A view, the location's own row, the site's newest state and its hourly rollup.
             4 * sites,
             per_year / 1e6
@@ -114,8 +131,9 @@ fn add_sites(db: &BenchDb, count: usize, farm: &Farm) {
 }
 
 /// One round from each of `n` locations, started together.
-fn concurrent_rounds(db: &BenchDb, n: usize, concurrency: &str) -> Vec<Round> {
+fn concurrent_rounds(db: &BenchDb, n: usize, concurrency: &str) -> Moment {
     let barrier = Arc::new(Barrier::new(n));
+    let cpu_before = machine_cpu::busy();
     let handles: Vec<_> = (0..n)
         .map(|i| {
             let (url, barrier, concurrency) = (db.url.clone(), Arc::clone(&barrier), concurrency.to_owned());
@@ -153,13 +171,15 @@ fn concurrent_rounds(db: &BenchDb, n: usize, concurrency: &str) -> Vec<Round> {
         })
         .collect();
     let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let cpu = machine_cpu::busy().saturating_sub(cpu_before);
     let mut conn = db.db.conn().unwrap();
     let writes = newest_write_ms(&mut conn, n);
-    results
+    let rounds = results
         .into_iter()
         .zip(writes)
         .map(|((wall, vote_ms, lock_wait_ms), db_write_ms)| Round { wall, db_write_ms, vote_ms, lock_wait_ms })
-        .collect()
+        .collect();
+    Moment { rounds, cpu }
 }
 
 #[derive(QueryableByName)]

@@ -11,12 +11,6 @@ pub fn not_after(der: &[u8]) -> Option<NaiveDateTime> {
     DateTime::from_timestamp(seconds, 0).map(|t| truncate_to_micros(t.naive_utc()))
 }
 
-/// The leaf certificate's expiry, if `response` came over TLS.
-pub fn of_response(response: &reqwest::Response) -> Option<NaiveDateTime> {
-    let info = response.extensions().get::<reqwest::tls::TlsInfo>()?;
-    not_after(info.peer_certificate()?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,16 +1,15 @@
-//! Sorting a failed request into the kinds people understand: timeout, dns, tls, connect, other.
+//! Sorting a failed exchange into the kinds people understand: timeout, tls, connect, other.
 
 use std::error::Error as StdError;
 use std::io;
 
-use super::client::{DnsFailure, WrongFamily};
 use crate::domain::status::ErrorKind;
 
-pub fn classify(error: &reqwest::Error) -> ErrorKind {
-    if error.is_timeout() {
-        return ErrorKind::Timeout;
-    }
-    let mut source: Option<&(dyn StdError + 'static)> = Some(error);
+/// The kind of `error`, from the first cause in its chain that tells: a TLS refusal is `tls`,
+/// a refused, reset or unreachable connection `connect`, a socket timeout `timeout`; `fallback`
+/// when none does.
+pub fn classify(error: &(dyn StdError + 'static), fallback: ErrorKind) -> ErrorKind {
+    let mut source = Some(error);
     while let Some(e) = source {
         if let Some(kind) = known_kind(e) {
             return kind;
@@ -25,13 +24,7 @@ pub fn classify(error: &reqwest::Error) -> ErrorKind {
         }
         source = e.source();
     }
-    if error.is_connect() {
-        ErrorKind::Connect
-    } else if error.is_redirect() {
-        ErrorKind::Redirect
-    } else {
-        ErrorKind::Other
-    }
+    fallback
 }
 
 /// The kind of an I/O failure to connect: a refusal, a reset or an unreachable network is
@@ -51,18 +44,10 @@ pub fn io_kind(error: &io::Error) -> Option<ErrorKind> {
 }
 
 fn known_kind(e: &(dyn StdError + 'static)) -> Option<ErrorKind> {
-    if e.downcast_ref::<DnsFailure>().is_some() {
-        Some(ErrorKind::Dns)
-    } else if e.downcast_ref::<WrongFamily>().is_some() {
-        Some(ErrorKind::Connect)
-    } else if e.downcast_ref::<rustls::Error>().is_some() {
-        Some(ErrorKind::Tls)
-    } else {
-        None
-    }
+    e.downcast_ref::<rustls::Error>().map(|_| ErrorKind::Tls)
 }
 
-/// TLS and DNS failures arrive wrapped in `io::Error`s, sometimes twice; `io::Error::source`
+/// TLS failures arrive wrapped in `io::Error`s, sometimes twice; `io::Error::source`
 /// skips the wrapped error itself, so look inside explicitly.
 fn wrapped_kind(io_error: &io::Error) -> Option<ErrorKind> {
     let mut inner = io_error.get_ref();

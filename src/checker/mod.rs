@@ -4,7 +4,6 @@
 
 mod certificate;
 mod classify;
-mod client;
 mod http;
 mod limits;
 pub mod locations;
@@ -14,6 +13,7 @@ pub mod preflight;
 mod probe;
 mod record;
 pub mod reminders;
+mod resolve;
 mod round;
 mod sandbox;
 mod site_check;

@@ -1,7 +1,7 @@
 //! What `sitewatch doctor` asks of the checker without running a round: does the sandbox
 //! answer, and may this process open ICMP sockets for ping sites?
 
-use super::client::ClientError;
+use super::http::ClientError;
 use super::ping::Pinger;
 use super::probe::Prober;
 use super::sandbox;

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 
-use super::client::{self, ClientError, ResolveError};
-use super::http::{HttpOutcome, HttpProbe, KeywordRule};
+use super::http::{ClientError, HttpOutcome, HttpProbe, KeywordRule};
 use super::ping::{PingError, Pinger};
+use super::resolve;
 use super::tcp;
 use crate::db::models::site::Site;
 use crate::domain::ping::PingStats;
@@ -72,12 +72,7 @@ impl Prober {
     pub fn new(settings: &Settings) -> Result<Prober, ClientError> {
         let check = &settings.check;
         Ok(Prober {
-            http: HttpProbe {
-                client: client::build(settings)?,
-                good_codes: check.good_codes.clone(),
-                keyword_max_bytes: check.keyword_max_bytes,
-                source_address: check.source_address,
-            },
+            http: HttpProbe::new(settings)?,
             timeout: Duration::from_secs(check.timeout_secs),
             source_address: check.source_address,
             ping_probes: check.ping_probes,
@@ -145,10 +140,9 @@ impl Prober {
         let Some(pinger) = pinger else { return ProbeResult::failed(checked_at, ErrorKind::Other) };
         let addr = match host {
             TargetHost::Ip(ip) => *ip,
-            TargetHost::Name(name) => match client::resolve(name, self.source_address).await {
+            TargetHost::Name(name) => match resolve::resolve(name, self.source_address).await {
                 Ok(ips) => ips[0],
-                Err(ResolveError::Dns(_)) => return ProbeResult::failed(checked_at, ErrorKind::Dns),
-                Err(ResolveError::WrongFamily(_)) => return ProbeResult::failed(checked_at, ErrorKind::Connect),
+                Err(error) => return ProbeResult::failed(checked_at, error.kind()),
             },
         };
         match pinger.ping(addr, probes, self.ping_gap, self.timeout).await {

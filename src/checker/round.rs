@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use futures_util::future::join;
 use futures_util::stream::{self, StreamExt};
 
-use super::client::ClientError;
+use super::http::ClientError;
 use super::limits::open_files_limit;
 use super::locations;
 use super::ping::{NOT_PERMITTED_HELP, Pinger};

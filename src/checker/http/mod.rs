@@ -1,17 +1,23 @@
 //! One HTTP check: HEAD (GET when HEAD is refused), or GET and a search of the page for a site
 //! with a keyword; the leaf certificate's expiry of every https answer.
 
-use std::net::IpAddr;
+mod exchange;
+mod trust;
+
+use std::time::Duration;
 
 use chrono::NaiveDateTime;
-use reqwest::{Method, StatusCode};
+use hyper::header::HeaderValue;
+use hyper::{Method, StatusCode};
+use tokio::time::Instant;
 use url::Url;
 
-use super::certificate;
-use super::classify::{classify, error_chain};
+use self::exchange::{Answer, Client};
+pub use self::trust::ClientError;
 use crate::domain::keyword::KeywordScan;
 use crate::domain::status::ErrorKind;
 use crate::domain::target::TargetHost;
+use crate::settings::Settings;
 
 /// A keyword rule: the text, and whether it must be absent.
 #[derive(Debug, Clone, Copy)]
@@ -37,31 +43,49 @@ impl HttpOutcome {
 
 #[derive(Clone)]
 pub struct HttpProbe {
-    pub client: reqwest::Client,
-    pub good_codes: Vec<u16>,
-    pub keyword_max_bytes: u64,
-    pub source_address: Option<IpAddr>,
+    client: Client,
+    timeout: Duration,
+    good_codes: Vec<u16>,
+    keyword_max_bytes: u64,
 }
 
 impl HttpProbe {
+    pub fn new(settings: &Settings) -> Result<HttpProbe, ClientError> {
+        let check = &settings.check;
+        let user_agent = HeaderValue::try_from(check.user_agent.as_str())
+            .map_err(|_| ClientError::new("check.user_agent cannot be sent as a header"))?;
+        Ok(HttpProbe {
+            client: Client {
+                tls: trust::client_config(settings)?.into(),
+                user_agent,
+                source_address: check.source_address,
+            },
+            timeout: Duration::from_secs(check.timeout_secs),
+            good_codes: check.good_codes.clone(),
+            keyword_max_bytes: check.keyword_max_bytes,
+        })
+    }
+
     pub fn is_good(&self, status: StatusCode) -> bool {
         self.good_codes.contains(&status.as_u16())
     }
 
+    /// Checks `url`, all of it (a HEAD refused and asked again included) within `timeout_secs`.
     pub async fn check(&self, url: &Url, keyword: Option<KeywordRule<'_>>) -> HttpOutcome {
         if self.wrong_family(url) {
             return HttpOutcome::failed(ErrorKind::Connect);
         }
+        let deadline = Instant::now() + self.timeout;
         match keyword {
-            None => self.status(url).await,
-            Some(rule) => self.search(url, rule).await,
+            None => self.status(url, deadline).await,
+            Some(rule) => self.search(url, rule, deadline).await,
         }
     }
 
     /// An address literal of the other family than `check.source_address` cannot be reached
     /// from it (names are filtered by the resolver instead).
     fn wrong_family(&self, url: &Url) -> bool {
-        let Some(source) = self.source_address else { return false };
+        let Some(source) = self.client.source_address else { return false };
         match url.host().map(TargetHost::from_url_host) {
             Some(TargetHost::Ip(ip)) => ip.is_ipv6() != source.is_ipv6(),
             _ => false,
@@ -70,20 +94,20 @@ impl HttpProbe {
 
     /// Asks with HEAD; a server that answers 405 or 501 is asked once more with GET, whose
     /// body is never read (the response is dropped after its headers).
-    async fn status(&self, url: &Url) -> HttpOutcome {
-        let mut outcome = self.request(Method::HEAD, url).await;
-        if let Ok(response) = &outcome
-            && matches!(response.status(), StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_IMPLEMENTED)
+    async fn status(&self, url: &Url, deadline: Instant) -> HttpOutcome {
+        let mut outcome = self.request(Method::HEAD, url, deadline).await;
+        if let Ok(answer) = &outcome
+            && matches!(answer.status, StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_IMPLEMENTED)
         {
-            tracing::debug!(%url, status = %response.status(), "HEAD refused; asking again with GET");
-            outcome = self.request(Method::GET, url).await;
+            tracing::debug!(%url, status = %answer.status, "HEAD refused; asking again with GET");
+            outcome = self.request(Method::GET, url, deadline).await;
         }
         match outcome {
-            Ok(response) => HttpOutcome {
-                status_code: Some(response.status().as_u16()),
+            Ok(answer) => HttpOutcome {
+                status_code: Some(answer.status.as_u16()),
                 error: None,
-                up: self.is_good(response.status()),
-                tls_expires_at: certificate::of_response(&response),
+                up: self.is_good(answer.status),
+                tls_expires_at: answer.tls_expires_at,
             },
             Err(kind) => HttpOutcome::failed(kind),
         }
@@ -91,17 +115,17 @@ impl HttpProbe {
 
     /// GET, then read the page as it comes until the keyword shows up or
     /// `check.keyword_max_bytes` have been read; the rest is never downloaded.
-    async fn search(&self, url: &Url, rule: KeywordRule<'_>) -> HttpOutcome {
-        let mut response = match self.request(Method::GET, url).await {
-            Ok(response) => response,
+    async fn search(&self, url: &Url, rule: KeywordRule<'_>, deadline: Instant) -> HttpOutcome {
+        let mut answer = match self.request(Method::GET, url, deadline).await {
+            Ok(answer) => answer,
             Err(kind) => return HttpOutcome::failed(kind),
         };
-        let status = response.status();
+        let status = answer.status;
         let mut outcome = HttpOutcome {
             status_code: Some(status.as_u16()),
             error: None,
             up: false,
-            tls_expires_at: certificate::of_response(&response),
+            tls_expires_at: answer.tls_expires_at,
         };
         if !self.is_good(status) {
             return outcome;
@@ -109,7 +133,7 @@ impl HttpProbe {
         let mut scan = KeywordScan::new(rule.text);
         let mut read: u64 = 0;
         while read < self.keyword_max_bytes {
-            match response.chunk().await {
+            match answer.chunk().await {
                 Ok(Some(chunk)) => {
                     let room = usize::try_from(self.keyword_max_bytes - read).unwrap_or(usize::MAX);
                     let part = &chunk[..chunk.len().min(room)];
@@ -119,15 +143,14 @@ impl HttpProbe {
                     }
                 }
                 Ok(None) => break,
-                Err(error) => {
-                    let kind = classify(&error);
-                    tracing::debug!(%url, kind = kind.as_str(), error = %error_chain(&error), "reading the page failed");
-                    outcome.error = Some(kind);
+                Err(failure) => {
+                    tracing::debug!(%url, kind = failure.kind.as_str(), error = %failure.detail, "reading the page failed");
+                    outcome.error = Some(failure.kind);
                     return outcome;
                 }
             }
         }
-        drop(response);
+        drop(answer);
         outcome.up = scan.found() != rule.absent;
         if !outcome.up {
             tracing::debug!(%url, read, found = scan.found(), absent = rule.absent, "keyword rule failed");
@@ -136,11 +159,10 @@ impl HttpProbe {
         outcome
     }
 
-    async fn request(&self, method: Method, url: &Url) -> Result<reqwest::Response, ErrorKind> {
-        self.client.request(method, url.clone()).send().await.map_err(|error| {
-            let kind = classify(&error);
-            tracing::debug!(%url, kind = kind.as_str(), error = %error_chain(&error), "check failed");
-            kind
+    async fn request(&self, method: Method, url: &Url, deadline: Instant) -> Result<Answer, ErrorKind> {
+        self.client.request(method, url, deadline).await.map_err(|failure| {
+            tracing::debug!(%url, kind = failure.kind.as_str(), error = %failure.detail, "check failed");
+            failure.kind
         })
     }
 }

@@ -1,0 +1,57 @@
+//! The TLS set-up of https checks: the platform's trusted roots plus those of
+//! `check.tls_ca_file`, HTTP/1.1 offered by ALPN.
+
+use std::sync::Arc;
+
+use rustls::ClientConfig;
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use rustls_platform_verifier::Verifier;
+
+use crate::settings::Settings;
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot set up the checks' TLS: {0}")]
+pub struct ClientError(String);
+
+impl ClientError {
+    pub fn new(reason: impl Into<String>) -> ClientError {
+        ClientError(reason.into())
+    }
+}
+
+pub fn client_config(settings: &Settings) -> Result<Arc<ClientConfig>, ClientError> {
+    crate::tls::install_crypto_provider();
+    let provider =
+        CryptoProvider::get_default().cloned().unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+    let verifier = match extra_roots(settings)? {
+        extra if extra.is_empty() => Verifier::new(Arc::clone(&provider)),
+        extra => Verifier::new_with_extra_roots(extra, Arc::clone(&provider)),
+    }
+    .map_err(|e| ClientError(format!("check.tls_ca_file: {e}")))?;
+    let mut config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ClientError(e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+/// The certificates of `check.tls_ca_file`, none when it is not set.
+fn extra_roots(settings: &Settings) -> Result<Vec<CertificateDer<'static>>, ClientError> {
+    let Some(path) = settings.tls_ca_path() else { return Ok(Vec::new()) };
+    let pem = std::fs::read(&path)
+        .map_err(|e| ClientError(format!("check.tls_ca_file: cannot read {}: {e}", path.display())))?;
+    let not_pem = |reason: String| {
+        ClientError(format!("check.tls_ca_file: {} is not PEM certificates: {reason}", path.display()))
+    };
+    let certificates =
+        CertificateDer::pem_slice_iter(&pem).collect::<Result<Vec<_>, _>>().map_err(|e| not_pem(e.to_string()))?;
+    if certificates.is_empty() {
+        return Err(not_pem("it holds no CERTIFICATE block".into()));
+    }
+    Ok(certificates)
+}
