@@ -1,6 +1,8 @@
 //! Check-round benchmark: real `check` rounds against a farm of loopback listeners, on SQLite
 //! and (when `SITEWATCH_BENCH_DATABASE_URL` names a server) PostgreSQL. Prints a table of
-//! round wall time, database write time and peak RSS. Figures, not pass/fail.
+//! round wall time, database write time, peak RSS, and the CPU time of the `check` process and
+//! of the whole machine (the listeners and the database server included). Figures, not
+//! pass/fail.
 //!
 //!   SITEWATCH_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench check_round
 //!
@@ -14,6 +16,8 @@
 //! that scenario, as does SITEWATCH_BENCH_KINDS_ONLY=1 for the first table.
 
 mod farm;
+#[path = "../common/machine_cpu.rs"]
+mod machine_cpu;
 #[path = "../common/rusage.rs"]
 mod rusage;
 mod setup;
@@ -32,6 +36,9 @@ struct Round {
     wall: Duration,
     db_write_ms: i32,
     max_rss_kb: i64,
+    /// CPU time of the `check` process, and of the whole machine while it ran.
+    check_cpu: Duration,
+    machine_cpu: Duration,
     checked: i32,
     up: i32,
 }
@@ -86,9 +93,11 @@ fn http_table(
     farm: &Farm,
 ) {
     println!(
-        "| backend | sites | never answering | concurrency | round (median of {rounds}) | database write | peak RSS |"
+        "| backend | sites | never answering | concurrency | round (median of {rounds}) | database write | peak RSS | \
+         CPU of check | CPU of the machine ({} cores) |",
+        machine_cpu::cores()
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (backend, server) in backends {
         for &sites in sizes {
             for hanging_share in [0, 10] {
@@ -100,8 +109,11 @@ fn http_table(
                     assert_eq!((r.checked - r.up) as usize, hanging, "exactly the hanging sites are down");
                 }
                 let (wall, write, rss) = medians(&results);
+                let check_cpu = median_secs(results.iter().map(|r| r.check_cpu));
+                let machine_cpu = median_secs(results.iter().map(|r| r.machine_cpu));
                 println!(
-                    "| {backend} | {sites} | {hanging} | {concurrency} | {wall:.2} s | {write} ms | {rss:.1} MB |"
+                    "| {backend} | {sites} | {hanging} | {concurrency} | {wall:.2} s | {write} ms | {rss:.1} MB | \
+                     {check_cpu:.2} s | {machine_cpu:.2} s |"
                 );
             }
         }
@@ -192,6 +204,13 @@ fn medians(results: &[Round]) -> (f64, i32, f64) {
     (walls[walls.len() / 2].as_secs_f64(), writes[writes.len() / 2], rss as f64 / 1024.0)
 }
 
+/// The median of some durations, in seconds.
+fn median_secs(durations: impl Iterator<Item = Duration>) -> f64 {
+    let mut all: Vec<Duration> = durations.collect();
+    all.sort();
+    all[all.len() / 2].as_secs_f64()
+}
+
 /// One `check` round in its own process: wall time, the write time it recorded, and peak RSS.
 // The child is reaped by wait4, which also reports its peak memory; `Child::wait` cannot.
 #[allow(clippy::zombie_processes)]
@@ -210,12 +229,22 @@ fn run_check(db: &BenchDb, concurrency: &str, timeout: &str) -> Round {
     if concurrency != "auto" {
         command.env("SITEWATCH_CHECK_CONCURRENCY", concurrency);
     }
+    let cpu_before = machine_cpu::busy();
     let started = Instant::now();
     let child = command.spawn().expect("start check");
     let pid = child.id() as libc::pid_t;
-    let (status, max_rss_kb) = wait_with_rusage(pid);
+    let usage = wait_with_rusage(pid);
     let wall = started.elapsed();
-    assert_eq!(status, 0, "check failed");
+    let machine_cpu = machine_cpu::busy().saturating_sub(cpu_before);
+    assert_eq!(usage.status, 0, "check failed");
     let run = setup::latest_run(db);
-    Round { wall, db_write_ms: run.db_write_ms.unwrap_or(-1), max_rss_kb, checked: run.sites_checked, up: run.sites_up }
+    Round {
+        wall,
+        db_write_ms: run.db_write_ms.unwrap_or(-1),
+        max_rss_kb: usage.max_rss_kb,
+        check_cpu: usage.cpu,
+        machine_cpu,
+        checked: run.sites_checked,
+        up: run.sites_up,
+    }
 }

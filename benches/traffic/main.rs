@@ -139,7 +139,8 @@ fn replay(log: &Path) -> Run {
         stdout.read_to_string(&mut text).expect("read the output");
         text
     });
-    let (status, max_rss_kb) = wait_with_rusage(child.id() as libc::pid_t);
+    let usage = wait_with_rusage(child.id() as libc::pid_t);
+    let (status, max_rss_kb) = (usage.status, usage.max_rss_kb);
     let wall = started.elapsed();
     assert_eq!(status, 0, "sitewatch traffic failed");
     let output = reader.join().expect("the output");
