@@ -97,72 +97,29 @@ impl SiteLevel {
     }
 }
 
-/// Takes the decision lock, records this location's checks and report, and turns the live
-/// locations' views into the site-level state the outage rule runs on. Call inside the round's
-/// write transaction, before the open outage is read.
-pub(super) fn site_level(
+/// Records this location's view of a batch of checks: each site's newest check and its run
+/// of failures from here, which the batch returns by site. Call inside the batch's
+/// transaction; no other location writes these rows.
+pub(super) fn record_mine(
     c: &mut DbConnection,
     settings: &Settings,
     checks: &[SiteCheck],
     covered: &HashSet<Id>,
-) -> Result<SiteLevel, DbError> {
+) -> Result<HashMap<Id, u32>, DbError> {
     let me = settings.location.as_str();
-    let threshold = settings.check.failures_before_outage.max(1);
-    let started = std::time::Instant::now();
-    lock_decision(c)?;
-    let waited = started.elapsed();
-    let now = database_now(c)?;
-    Location::register(c, me)?;
-    let all = Location::all_for_update(c)?;
-    let alerts = stale_alerts(c, me, &all, now, settings.check.location_stale_secs)?;
-    Location::reported(c, me, now, "done")?;
-
     let ids: Vec<Id> = checks.iter().map(|check| check.site.id).collect();
-    let rows = SiteLocation::of_sites(c, &ids)?;
-    let failures_at: HashMap<(Id, &str), u32> =
-        rows.iter().map(|r| ((r.site_id, r.location.as_str()), r.consecutive_failures.max(0) as u32)).collect();
-    let live: Vec<(&str, bool)> = all
-        .iter()
-        .map(|l| (l.name.as_str(), l.name == me || quorum::is_live(l.clock(), now, settings.check.location_stale_secs)))
-        .collect();
-
-    let mut input = Vec::with_capacity(checks.len());
+    let before = SiteLocation::runs_at(c, &ids, me)?;
+    let mut runs = HashMap::with_capacity(checks.len());
     let mut mine = Vec::with_capacity(checks.len());
-    let mut seen = HashMap::new();
     for check in checks {
         let site = check.site.id;
-        let before = match failures_at.get(&(site, me)) {
-            Some(n) => *n,
+        let before = match before.get(&site) {
+            Some(n) => (*n).max(0) as u32,
             None if me == DEFAULT_LOCATION => check.site.consecutive_failures.max(0) as u32,
             None => 0,
         };
-        let in_maintenance = covered.contains(&site);
-        let now_failing = if check.up || in_maintenance { 0 } else { before.saturating_add(1) };
-        if in_maintenance {
-            // As without locations: the maintenance rule sees the check itself.
-            input.push(Checked { site, up: check.up, failures_before: 0 });
-        } else {
-            let votes: Vec<Vote> = live
-                .iter()
-                .map(|&(name, live)| {
-                    let run =
-                        if name == me { now_failing } else { failures_at.get(&(site, name)).copied().unwrap_or(0) };
-                    Vote { live, sees_down: quorum::sees_down(run, threshold) }
-                })
-                .collect();
-            let down = quorum::site_down(settings.check.quorum, &votes);
-            if live.len() > 1 {
-                let named = |want: bool| -> Vec<String> {
-                    live.iter()
-                        .zip(&votes)
-                        .filter(|((_, live), vote)| *live && vote.sees_down == want)
-                        .map(|((name, _), _)| (*name).to_owned())
-                        .collect()
-                };
-                seen.insert(site, (named(true), named(false)));
-            }
-            input.push(Checked { site, up: !down, failures_before: if down { threshold - 1 } else { 0 } });
-        }
+        let now_failing = if check.up || covered.contains(&site) { 0 } else { before.saturating_add(1) };
+        runs.insert(site, now_failing);
         mine.push(SiteLocation {
             site_id: site,
             location: me.to_owned(),
@@ -175,6 +132,75 @@ pub(super) fn site_level(
         });
     }
     SiteLocation::upsert_all(c, &mine)?;
+    Ok(runs)
+}
+
+/// Takes the decision lock, records this location's report, and turns the live locations'
+/// views into the site-level state the outage rule runs on; `my_runs` are this location's runs
+/// of failures as its batches stored them. Call inside the round's write transaction, before
+/// the open outage is read.
+pub(super) fn site_level(
+    c: &mut DbConnection,
+    settings: &Settings,
+    checks: &[SiteCheck],
+    covered: &HashSet<Id>,
+    my_runs: &HashMap<Id, u32>,
+) -> Result<SiteLevel, DbError> {
+    let me = settings.location.as_str();
+    let threshold = settings.check.failures_before_outage.max(1);
+    let started = std::time::Instant::now();
+    lock_decision(c)?;
+    let waited = started.elapsed();
+    let now = database_now(c)?;
+    Location::register(c, me)?;
+    let all = Location::all_for_update(c)?;
+    let alerts = stale_alerts(c, me, &all, now, settings.check.location_stale_secs)?;
+    Location::reported(c, me, now, "done")?;
+
+    // Alone, this location's runs are all there is to read.
+    let elsewhere = if all.len() > 1 {
+        let ids: Vec<Id> = checks.iter().map(|check| check.site.id).collect();
+        SiteLocation::of_sites_elsewhere(c, &ids, me)?
+    } else {
+        Vec::new()
+    };
+    let failures_at: HashMap<(Id, &str), u32> =
+        elsewhere.iter().map(|r| ((r.site_id, r.location.as_str()), r.consecutive_failures.max(0) as u32)).collect();
+    let live: Vec<(&str, bool)> = all
+        .iter()
+        .map(|l| (l.name.as_str(), l.name == me || quorum::is_live(l.clock(), now, settings.check.location_stale_secs)))
+        .collect();
+
+    let mut input = Vec::with_capacity(checks.len());
+    let mut seen = HashMap::new();
+    for check in checks {
+        let site = check.site.id;
+        if covered.contains(&site) {
+            // As without locations: the maintenance rule sees the check itself.
+            input.push(Checked { site, up: check.up, failures_before: 0 });
+            continue;
+        }
+        let now_failing = my_runs.get(&site).copied().unwrap_or(0);
+        let votes: Vec<Vote> = live
+            .iter()
+            .map(|&(name, live)| {
+                let run = if name == me { now_failing } else { failures_at.get(&(site, name)).copied().unwrap_or(0) };
+                Vote { live, sees_down: quorum::sees_down(run, threshold) }
+            })
+            .collect();
+        let down = quorum::site_down(settings.check.quorum, &votes);
+        if live.len() > 1 {
+            let named = |want: bool| -> Vec<String> {
+                live.iter()
+                    .zip(&votes)
+                    .filter(|((_, live), vote)| *live && vote.sees_down == want)
+                    .map(|((name, _), _)| (*name).to_owned())
+                    .collect()
+            };
+            seen.insert(site, (named(true), named(false)));
+        }
+        input.push(Checked { site, up: !down, failures_before: if down { threshold - 1 } else { 0 } });
+    }
     tracing::debug!(
         lock_wait_ms = waited.as_millis(),
         vote_ms = (started.elapsed() - waited).as_millis(),

@@ -1,8 +1,9 @@
 //! The round's writes, in two kinds of transaction.
 //!
 //! A **batch** stores some finished checks while other probes still run: their views, the
-//! hourly rollups, each site's new state (its run of failures depends on its own check only,
-//! see [`failures_after`]), its maintenance flag, and the certificate-expiry alerts those
+//! hourly rollups, each site's new state and its row for this location (a run of failures
+//! depends on its own check only, see [`failures_after`]), its maintenance flag, and the
+//! certificate-expiry alerts those
 //! states mark as sent. Each batch commits as a whole, so a site's view and its state are never
 //! apart, and an expiry alert is queued exactly when its mark is stored.
 //!
@@ -52,6 +53,8 @@ pub(super) struct Stored {
     pub checks: Vec<SiteCheck>,
     pub states: Vec<SiteState>,
     pub covered: HashSet<Id>,
+    /// Each site's run of failures seen from this location.
+    pub my_runs: HashMap<Id, u32>,
     pub expiry_alerts: usize,
     /// Time spent in write transactions.
     pub writing: Duration,
@@ -103,6 +106,7 @@ pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteChec
 struct Written {
     states: Vec<SiteState>,
     covered: HashSet<Id>,
+    my_runs: HashMap<Id, u32>,
     expiry_alerts: usize,
 }
 
@@ -111,13 +115,14 @@ impl Stored {
         self.checks.extend(checks);
         self.states.extend(written.states);
         self.covered.extend(written.covered);
+        self.my_runs.extend(written.my_runs);
         self.expiry_alerts += written.expiry_alerts;
     }
 }
 
 fn store_checks(c: &mut DbConnection, settings: &Settings, checks: &[SiteCheck]) -> Result<Written, DbError> {
     if checks.is_empty() {
-        return Ok(Written { states: Vec::new(), covered: HashSet::new(), expiry_alerts: 0 });
+        return Ok(Written { states: Vec::new(), covered: HashSet::new(), my_runs: HashMap::new(), expiry_alerts: 0 });
     }
     // Rollups and site states are read, merged and written back: with several locations writing
     // at once that would lose updates, so their batches take turns (see `lock_decision`).
@@ -128,6 +133,7 @@ fn store_checks(c: &mut DbConnection, settings: &Settings, checks: &[SiteCheck])
     SiteView::insert_all_at(c, &settings.location, &views)?;
     HourlyRollup::add_views(c, &views)?;
     sum_late_days_again(c, &views)?;
+    let my_runs = locations::record_mine(c, settings, checks, &in_maintenance)?;
 
     let certificates: Vec<_> =
         checks.iter().map(|c| certificate_state(&c.site, &c.result, &settings.check.tls_expiry_days)).collect();
@@ -143,7 +149,7 @@ fn store_checks(c: &mut DbConnection, settings: &Settings, checks: &[SiteCheck])
             expiry_alerts += 1;
         }
     }
-    Ok(Written { states, covered: in_maintenance, expiry_alerts })
+    Ok(Written { states, covered: in_maintenance, my_runs, expiry_alerts })
 }
 
 /// The outage rule over every check of the round, its changes, their alerts and the run's figures.
@@ -156,7 +162,7 @@ fn decide_round(
 ) -> Result<Recorded, DbError> {
     let checks = &round.checks;
     // From here to the commit one location at a time: see `locations`.
-    let mut level = locations::site_level(c, settings, checks, &round.covered)?;
+    let mut level = locations::site_level(c, settings, checks, &round.covered, &round.my_runs)?;
     let open = Outage::current(c)?;
     let members = match &open {
         Some(outage) => OutageSite::still_down(c, outage.id)?,

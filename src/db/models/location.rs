@@ -8,6 +8,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types as sql;
 
+use crate::db::MultiBackend;
+use crate::db::bulk::values_list;
 use crate::db::connection::on_each_backend;
 use crate::db::schema::{locations, site_locations};
 use crate::db::unnest::column;
@@ -20,6 +22,9 @@ const POSTGRES_DECISION_LOCK: i64 = 0x5357_0003;
 
 /// Site ids per lookup, well below both backends' bind limits.
 const SITE_CHUNK: usize = 5_000;
+
+/// Rows per upsert statement on SQLite (8 values each, well below its bind limit).
+const SQLITE_UPSERT_CHUNK: usize = 1_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = locations)]
@@ -174,6 +179,35 @@ impl SiteLocation {
         Ok(found)
     }
 
+    /// Each of these sites' run of failures seen from `location`, for the sites it has a row of.
+    pub fn runs_at(conn: &mut DbConnection, ids: &[Id], location: &str) -> QueryResult<HashMap<Id, i32>> {
+        let mut found = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(SITE_CHUNK) {
+            let rows: Vec<(Id, i32)> = site_locations::table
+                .filter(site_locations::site_id.eq_any(chunk))
+                .filter(site_locations::location.eq(location))
+                .select((site_locations::site_id, site_locations::consecutive_failures))
+                .load(conn)?;
+            found.extend(rows);
+        }
+        Ok(found)
+    }
+
+    /// The rows of these sites from every location but `location`.
+    pub fn of_sites_elsewhere(conn: &mut DbConnection, ids: &[Id], location: &str) -> QueryResult<Vec<SiteLocation>> {
+        let mut found = Vec::new();
+        for chunk in ids.chunks(SITE_CHUNK) {
+            found.extend(
+                site_locations::table
+                    .filter(site_locations::site_id.eq_any(chunk))
+                    .filter(site_locations::location.ne(location))
+                    .select(SiteLocation::as_select())
+                    .load(conn)?,
+            );
+        }
+        Ok(found)
+    }
+
     /// One site's rows, by location name.
     pub fn of_site(conn: &mut DbConnection, site_id: Id) -> QueryResult<Vec<SiteLocation>> {
         site_locations::table
@@ -223,26 +257,40 @@ impl SiteLocation {
             .bind::<sql::Array<sql::Bool>, _>(column(&sorted, |r| r.up))
             .bind::<sql::Array<sql::Integer>, _>(column(&sorted, |r| r.consecutive_failures))
             .execute(pg),
-            DbConnection::Sqlite(lite) => {
-                use diesel::upsert::excluded;
+            DbConnection::Sqlite(_) => {
                 let mut written = 0;
-                for row in &sorted {
-                    written += diesel::insert_into(site_locations::table)
-                        .values(row)
-                        .on_conflict((site_locations::site_id, site_locations::location))
-                        .do_update()
-                        .set((
-                            site_locations::checked_at.eq(excluded(site_locations::checked_at)),
-                            site_locations::status_code.eq(excluded(site_locations::status_code)),
-                            site_locations::error.eq(excluded(site_locations::error)),
-                            site_locations::response_ms.eq(excluded(site_locations::response_ms)),
-                            site_locations::up.eq(excluded(site_locations::up)),
-                            site_locations::consecutive_failures.eq(excluded(site_locations::consecutive_failures)),
-                        ))
-                        .execute(lite)?;
+                for chunk in sorted.chunks(SQLITE_UPSERT_CHUNK) {
+                    written += upsert_chunk(conn, chunk)?;
                 }
                 Ok(written)
             }
         }
     }
+}
+
+/// One multi-row `INSERT ... ON CONFLICT DO UPDATE` on SQLite (diesel's builder cannot batch
+/// an upsert there).
+fn upsert_chunk(conn: &mut DbConnection, rows: &[SiteLocation]) -> QueryResult<usize> {
+    use diesel::sql_types::{Bool, Integer, Nullable, Text, Timestamp};
+    let sql = format!(
+        "INSERT INTO site_locations (site_id, location, checked_at, status_code, error, response_ms, up, \
+         consecutive_failures) VALUES {} \
+         ON CONFLICT (site_id, location) DO UPDATE SET checked_at = excluded.checked_at, \
+         status_code = excluded.status_code, error = excluded.error, response_ms = excluded.response_ms, \
+         up = excluded.up, consecutive_failures = excluded.consecutive_failures",
+        values_list(conn, rows.len(), 8)
+    );
+    let mut query = diesel::sql_query(sql).into_boxed::<MultiBackend>();
+    for row in rows {
+        query = query
+            .bind::<Text, _>(row.site_id)
+            .bind::<Text, _>(row.location.clone())
+            .bind::<Timestamp, _>(row.checked_at)
+            .bind::<Nullable<Integer>, _>(row.status_code)
+            .bind::<Nullable<Text>, _>(row.error.clone())
+            .bind::<Integer, _>(row.response_ms)
+            .bind::<Bool, _>(row.up)
+            .bind::<Integer, _>(row.consecutive_failures);
+    }
+    query.execute(conn)
 }
