@@ -25,7 +25,7 @@ use super::reminders;
 use super::site_check::SiteCheck;
 use super::tls_watch::{CertificateState, certificate_state, expiry_alert};
 use crate::db::models::check_run::{CheckRun, RunCounts, RunState};
-use crate::db::models::location::lock_decision;
+use crate::db::models::location::{lock_decision, lock_sites};
 use crate::db::models::outage::{Outage, OutageSite};
 use crate::db::models::rollup::HourlyRollup;
 use crate::db::models::site::Site;
@@ -124,9 +124,10 @@ fn store_checks(c: &mut DbConnection, settings: &Settings, checks: &[SiteCheck])
     if checks.is_empty() {
         return Ok(Written { states: Vec::new(), covered: HashSet::new(), my_runs: HashMap::new(), expiry_alerts: 0 });
     }
-    // Rollups and site states are read, merged and written back: with several locations writing
-    // at once that would lose updates, so their batches take turns (see `lock_decision`).
-    lock_decision(c)?;
+    // Rollups are read, merged and written back: with several locations writing at once that
+    // would lose updates, so batches of the same sites take turns (see `lock_sites`).
+    let ids: Vec<Id> = checks.iter().map(|check| check.site.id).collect();
+    lock_sites(c, &ids)?;
     let in_maintenance = maintenance::covered(c, settings, checks)?;
     let mut views: Vec<SiteView> = checks.iter().map(view_of).collect();
     maintenance::mark(&mut views, &in_maintenance);
@@ -216,6 +217,10 @@ fn sum_late_days_again(c: &mut DbConnection, views: &[SiteView]) -> Result<(), D
         views.iter().map(|v| day_start(v.checked_at)).filter(|day| *day < days_until).collect();
     late.sort_unstable();
     late.dedup();
+    if !late.is_empty() {
+        // A day is summed again from every site's hours: one location at a time.
+        lock_decision(c)?;
+    }
     for day in late {
         tracing::info!(day = %day.date(), "checks arrived for a day already summed; summing it again");
         daily::roll_up_again(c, day, rolled)?;

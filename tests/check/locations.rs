@@ -14,7 +14,7 @@ use sitewatch::checker::{ProbeResult, SiteCheck, record_round};
 use sitewatch::db::DbConnection;
 use sitewatch::db::models::check_run::CheckRun;
 use sitewatch::db::models::site::Site;
-use sitewatch::db::schema::{locations, notifications, outages, site_views};
+use sitewatch::db::schema::{locations, notifications, outages, site_rollups_hourly, site_views};
 use sitewatch::domain::time::now_utc;
 use sitewatch::settings::Settings;
 
@@ -257,8 +257,9 @@ fn runs(db: &TestDb) -> i64 {
     sitewatch::db::schema::check_runs::table.count().get_result(&mut *conn).unwrap()
 }
 
-/// Two locations finishing rounds at the same moment, 100 times: each outage opens once and
-/// each alert is queued once (through the library, to make the pairs truly simultaneous).
+/// Two locations finishing rounds at the same moment, 100 times: each outage opens once, each
+/// alert is queued once and the hourly rollups count every check of both (through the library,
+/// to make the pairs truly simultaneous).
 #[test]
 fn simultaneous_rounds_of_two_locations_never_double_an_outage_or_an_alert() {
     on_postgres(|db| {
@@ -319,5 +320,10 @@ fn simultaneous_rounds_of_two_locations_never_double_an_outage_or_an_alert() {
         assert_eq!(count(&events, "outage_opened"), 50);
         assert_eq!(count(&events, "outage_resolved"), 50);
         assert_eq!(events.len(), 100, "{events:?}");
+        let views: i64 = site_views::table.count().get_result(&mut *conn).unwrap();
+        let rolled_up: Option<i64> =
+            site_rollups_hourly::table.select(diesel::dsl::sum(site_rollups_hourly::checks)).first(&mut *conn).unwrap();
+        assert_eq!(views, 200, "one view per location per pair");
+        assert_eq!(rolled_up, Some(200), "no rollup lost a check to the other location's write");
     });
 }

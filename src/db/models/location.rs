@@ -19,6 +19,8 @@ use crate::domain::time::now_utc;
 
 /// Arbitrary constant naming the outage-decision lock among PostgreSQL advisory locks.
 const POSTGRES_DECISION_LOCK: i64 = 0x5357_0003;
+/// Arbitrary constant naming the per-site locks of stored checks (the first of two keys).
+const POSTGRES_SITE_LOCKS: i32 = 0x5357_0004;
 
 /// Site ids per lookup, well below both backends' bind limits.
 const SITE_CHUNK: usize = 5_000;
@@ -134,18 +136,39 @@ pub fn database_now(conn: &mut DbConnection) -> QueryResult<NaiveDateTime> {
     }
 }
 
-/// Serialises the writes of several locations until the transaction ends: each batch of checks
-/// (whose hourly rollups are read, merged and written back) and the site-level decision (the
-/// open outage, the locations' votes and the outage change) are done by one location at a time,
-/// so no rollup loses a check and two rounds finishing together never open two outages or
-/// queue an alert twice. Taken first in every such transaction, so waits cannot cycle.
+/// Serialises the site-level decisions of several locations until the transaction ends: the
+/// open outage, the locations' votes and the outage change are done by one location at a time,
+/// so two rounds finishing together never open two outages or queue an alert twice.
 /// PostgreSQL: a transaction-level advisory lock. SQLite: its write transaction (`BEGIN
 /// IMMEDIATE`) already excludes every other writer.
+///
+/// A transaction that also takes site locks takes them first (see [`lock_sites`]); the holder
+/// of this lock never waits for a site lock, so waits cannot cycle.
 pub fn lock_decision(conn: &mut DbConnection) -> QueryResult<()> {
     if let DbConnection::Postgres(pg) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
             .bind::<sql::BigInt, _>(POSTGRES_DECISION_LOCK)
             .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Serialises, site by site, the batches of checks several locations store at once: a site's
+/// hourly rollup is read, merged and written back, and its state replaced, by one location at a
+/// time, so no rollup loses a check, while batches of other sites go on in parallel. Taken
+/// first in a batch's transaction, in one statement, in ascending key order, so two batches
+/// never wait for each other in a cycle. PostgreSQL: transaction-level advisory locks keyed by
+/// a hash of the site id (two sites sharing a hash only wait for each other). SQLite: its write
+/// transaction already excludes every other writer.
+pub fn lock_sites(conn: &mut DbConnection, ids: &[Id]) -> QueryResult<()> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query(
+            "SELECT pg_advisory_xact_lock($1, key) FROM \
+             (SELECT DISTINCT hashtext(id) AS key FROM UNNEST($2::text[]) AS id ORDER BY key) AS keys",
+        )
+        .bind::<sql::Integer, _>(POSTGRES_SITE_LOCKS)
+        .bind::<sql::Array<sql::Text>, _>(ids.iter().map(|id| id.to_string()).collect::<Vec<_>>())
+        .execute(pg)?;
     }
     Ok(())
 }
