@@ -1,11 +1,42 @@
 use std::time::Instant;
 
+use base64::Engine;
+
 use crate::both_backends;
 use crate::check::views;
 use crate::harness::http::{HttpServer, Reply, SelfSignedTlsServer, closed_port};
 use crate::harness::{check, sw};
 
 both_backends! {
+    fn requests_name_their_host_carry_the_urls_credentials_and_reach_ipv6(db) {
+        let expected = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("al ice:s3cret"));
+        let server = HttpServer::start(move |request| match request.path.as_str() {
+            "/private" if request.authorization.as_deref() == Some(expected.as_str()) => Reply::Status(200),
+            "/private" => Reply::Status(401),
+            _ => Reply::Status(200),
+        });
+        let v6 = HttpServer::start_on("[::1]:0", |_| Reply::Status(200));
+        let port = server.addr.port();
+        let sites = [
+            ("private", format!("http://al%20ice:s3cret@127.0.0.1:{port}/private")),
+            ("named", format!("http://localhost:{port}/named?x=1")),
+            ("v6", format!("http://[::1]:{}/v6", v6.addr.port())),
+        ];
+        for (slug, url) in &sites {
+            sw(db, &["site", "add", url, "--name", slug]).ok();
+        }
+        let out = check(db, &[]).run();
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        for (slug, _) in &sites {
+            let v = views(db, slug);
+            assert_eq!((v[0].status_code, v[0].up), (Some(200), true), "{slug}");
+        }
+        let named = server.requests().into_iter().find(|r| r.path == "/named?x=1").expect("the named site was asked");
+        assert_eq!(named.host, Some(format!("localhost:{port}")), "the Host header names the URL's host and port");
+        assert_eq!(named.authorization, None, "no credentials where the URL has none");
+        assert_eq!(v6.requests()[0].host, Some(format!("[::1]:{}", v6.addr.port())));
+    }
+
     fn every_kind_of_answer_is_recorded_as_what_it_was(db) {
         let server = HttpServer::start(|request| match request.path.as_str() {
             "/ok" => Reply::Status(200),

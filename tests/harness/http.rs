@@ -13,6 +13,8 @@ pub struct Request {
     pub method: String,
     pub path: String,
     pub user_agent: Option<String>,
+    pub host: Option<String>,
+    pub authorization: Option<String>,
 }
 
 /// How the server answers a request.
@@ -54,7 +56,12 @@ pub struct HttpServer {
 
 impl HttpServer {
     pub fn start(responder: impl FnMut(&Request) -> Reply + Send + 'static) -> HttpServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a test server");
+        HttpServer::start_on("127.0.0.1:0", responder)
+    }
+
+    /// A server on another local address, `[::1]:0` say.
+    pub fn start_on(address: &str, responder: impl FnMut(&Request) -> Reply + Send + 'static) -> HttpServer {
+        let listener = TcpListener::bind(address).expect("bind a test server");
         let addr = listener.local_addr().unwrap();
         let shared = Arc::new(Shared {
             requests: Mutex::new(Vec::new()),
@@ -128,7 +135,7 @@ fn serve(stream: TcpStream, shared: &Shared) {
         }
         let mut parts = request_line.split_whitespace();
         let (method, path) = (parts.next().unwrap_or_default().to_owned(), parts.next().unwrap_or_default().to_owned());
-        let mut user_agent = None;
+        let (mut user_agent, mut host, mut authorization) = (None, None, None);
         loop {
             let mut line = String::new();
             if reader.read_line(&mut line).unwrap_or(0) == 0 {
@@ -137,13 +144,17 @@ fn serve(stream: TcpStream, shared: &Shared) {
             if line == "\r\n" || line == "\n" {
                 break;
             }
-            if let Some((name, value)) = line.split_once(':')
-                && name.eq_ignore_ascii_case("user-agent")
-            {
-                user_agent = Some(value.trim().to_owned());
+            if let Some((name, value)) = line.split_once(':') {
+                let value = Some(value.trim().to_owned());
+                match name.to_ascii_lowercase().as_str() {
+                    "user-agent" => user_agent = value,
+                    "host" => host = value,
+                    "authorization" => authorization = value,
+                    _ => {}
+                }
             }
         }
-        let request = Request { method, path, user_agent };
+        let request = Request { method, path, user_agent, host, authorization };
         shared.requests.lock().unwrap().push(request.clone());
         let reply = (shared.responder.lock().unwrap())(&request);
         let mut out = stream.try_clone().expect("clone the stream");
