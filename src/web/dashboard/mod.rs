@@ -112,7 +112,32 @@ pub struct Rendered {
 #[derive(Default)]
 pub struct Dashboard {
     picture: SingleFlight<Key, Rendered>,
-    probe: Mutex<Option<(Instant, RoundMark)>>,
+    probe: Mutex<Probe>,
+}
+
+/// The requests' copy of the newest finished round and when it was last looked up.
+#[derive(Debug, Default)]
+struct Probe {
+    last: Option<(Instant, RoundMark)>,
+}
+
+impl Probe {
+    /// The mark to use at `now`, or `None` when the caller should look it up. A copy older
+    /// than `PROBE_EVERY` is looked up by the first request that notices, and the others keep
+    /// using it meanwhile: under load the lookup waits for the database, and every request
+    /// queueing its own lookup behind it would make them all wait.
+    fn claim(&mut self, now: Instant) -> Option<RoundMark> {
+        let (at, mark) = self.last?;
+        if now.duration_since(at) >= PROBE_EVERY {
+            self.last = Some((now, mark));
+            return None;
+        }
+        Some(mark)
+    }
+
+    fn store(&mut self, now: Instant, mark: RoundMark) {
+        self.last = Some((now, mark));
+    }
 }
 
 impl Dashboard {
@@ -120,17 +145,14 @@ impl Dashboard {
     /// always looks it up afresh and leaves the requests' copy alone, so data that changes
     /// between its look and a request is never hidden behind it.
     pub async fn newest_round(&self, db: &Db, for_request: bool) -> Result<RoundMark, WebError> {
-        if for_request
-            && let Some((at, mark)) = *self.probe.lock().unwrap_or_else(|e| e.into_inner())
-            && at.elapsed() < PROBE_EVERY
-        {
+        if for_request && let Some(mark) = self.probe.lock().unwrap_or_else(|e| e.into_inner()).claim(Instant::now()) {
             return Ok(mark);
         }
         let mark =
             with_conn(db, |conn| Ok(CheckRun::latest_finished(conn)?.and_then(|r| r.finished_at.map(|f| (r.id, f)))))
                 .await?;
         if for_request {
-            *self.probe.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), mark));
+            self.probe.lock().unwrap_or_else(|e| e.into_inner()).store(Instant::now(), mark);
         }
         Ok(mark)
     }
@@ -177,4 +199,27 @@ async fn build(db: &Db, tz: Tz, key: Key) -> Result<Rendered, WebError> {
     .await?;
     tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "dashboard rebuilt");
     Ok(rendered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stale_mark_is_looked_up_by_one_request_while_the_others_keep_it() {
+        let start = Instant::now();
+        let mut probe = Probe::default();
+        assert_eq!(probe.claim(start), None, "nothing known yet: look it up");
+        probe.store(start, None);
+        assert_eq!(probe.claim(start + Duration::from_millis(500)), Some(None), "fresh");
+
+        let later = start + PROBE_EVERY;
+        assert_eq!(probe.claim(later), None, "stale: this request looks it up");
+        assert_eq!(probe.claim(later), Some(None), "the others keep the old mark meanwhile");
+        assert_eq!(probe.claim(later + PROBE_EVERY / 2), Some(None));
+
+        let round = Some((Id::new(), chrono::NaiveDateTime::default()));
+        probe.store(later + Duration::from_millis(10), round);
+        assert_eq!(probe.claim(later + Duration::from_millis(20)), Some(round), "the new mark once stored");
+    }
 }
