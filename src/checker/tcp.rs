@@ -14,20 +14,27 @@ use crate::domain::target::TargetHost;
 /// Connects to `host:port`, trying each address in turn, all within `timeout`; `Ok` when one
 /// accepted the connection.
 pub async fn connect(host: &TargetHost, port: u16, timeout: Duration, source: Option<IpAddr>) -> Result<(), ErrorKind> {
-    let attempt = async {
-        let addresses = match host {
-            TargetHost::Ip(ip) => vec![*ip],
-            TargetHost::Name(name) => resolve::resolve(name, source).await.map_err(|e| e.kind())?,
-        };
-        // Dropping the stream closes the connection: accepted is all we wanted to know.
-        open_any(&addresses, port, source).await.map(drop)
-    };
+    // Dropping the stream closes the connection: accepted is all we wanted to know.
+    let attempt = async { open_to(host, port, source).await.map(drop) };
     tokio::time::timeout(timeout, attempt).await.unwrap_or(Err(ErrorKind::Timeout))
 }
 
-/// Opens a connection to the first of `addresses` that accepts one on `port`; the kind of the
-/// last failure when none did.
-pub async fn open_any(addresses: &[IpAddr], port: u16, source: Option<IpAddr>) -> Result<TcpStream, ErrorKind> {
+/// Opens a connection to `host:port` from `source`, resolving a name and trying each of its
+/// addresses in turn (HTTP checks connect through it too); the kind of the last failure when
+/// none accepted.
+pub async fn open_to(host: &TargetHost, port: u16, source: Option<IpAddr>) -> Result<TcpStream, ErrorKind> {
+    let addresses = match host {
+        TargetHost::Ip(ip) => vec![*ip],
+        TargetHost::Name(name) => resolve::resolve(name, source).await.map_err(|error| {
+            tracing::debug!(%error, "no address to connect to");
+            error.kind()
+        })?,
+    };
+    open_any(&addresses, port, source).await
+}
+
+/// Opens a connection to the first of `addresses` that accepts one on `port`.
+async fn open_any(addresses: &[IpAddr], port: u16, source: Option<IpAddr>) -> Result<TcpStream, ErrorKind> {
     let mut last = ErrorKind::Connect;
     for ip in addresses {
         match open(SocketAddr::new(*ip, port), source).await {

@@ -23,9 +23,9 @@ use url::{Host, Position, Url};
 
 use super::super::certificate;
 use super::super::classify::{classify, error_chain};
-use super::super::resolve;
 use super::super::tcp;
 use crate::domain::status::ErrorKind;
+use crate::domain::target::TargetHost;
 
 /// A request that got no answer: the kind the check records, and what happened, for the log.
 #[derive(Debug)]
@@ -87,16 +87,9 @@ impl Client {
         let host = url.host().ok_or_else(|| Failure::new(ErrorKind::Other, "the URL names no host"))?;
         let port =
             url.port_or_known_default().ok_or_else(|| Failure::new(ErrorKind::Other, "the URL names no port"))?;
-        let addresses = match host {
-            Host::Domain(name) => {
-                resolve::resolve(name, self.source_address).await.map_err(|e| Failure::new(e.kind(), e.to_string()))?
-            }
-            Host::Ipv4(ip) => vec![IpAddr::V4(ip)],
-            Host::Ipv6(ip) => vec![IpAddr::V6(ip)],
-        };
-        let tcp = tcp::open_any(&addresses, port, self.source_address)
+        let tcp = tcp::open_to(&TargetHost::from_url_host(host.clone()), port, self.source_address)
             .await
-            .map_err(|kind| Failure::new(kind, format!("cannot connect to port {port}")))?;
+            .map_err(|kind| Failure::new(kind, format!("cannot open a connection to {host}:{port}")))?;
         let (stream, tls_expires_at): (Box<dyn Stream>, _) = if url.scheme() == "https" {
             let tls =
                 self.tls.connect(server_name(&host)?, tcp).await.map_err(|e| Failure::of(&e, ErrorKind::Connect))?;
