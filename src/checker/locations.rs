@@ -14,9 +14,10 @@ use super::site_check::SiteCheck;
 use crate::db::models::location::{Location, SiteLocation, database_now, lock_decision};
 use crate::db::models::outage::OutageSite;
 use crate::db::models::site::Site;
+use crate::db::models::site_view::SiteView;
 use crate::db::{Db, DbConnection, DbError, Id, write_transaction};
 use crate::domain::alert::{Alert, AlertDetail, Event};
-use crate::domain::outage_rule::Checked;
+use crate::domain::outage_rule::{Checked, failures_after};
 use crate::domain::quorum::{self, DEFAULT_LOCATION, StaleChange, Vote};
 use crate::domain::time::now_utc;
 use crate::settings::Settings;
@@ -97,39 +98,31 @@ impl SiteLevel {
     }
 }
 
-/// Records this location's view of a batch of checks: each site's newest check and its run
-/// of failures from here, which the batch returns by site. Call inside the batch's
-/// transaction; no other location writes these rows.
+/// Records this location's view of a batch of checks, one row per site from the batch's
+/// stored `views` (of `checks`, of sites `ids`): each site's newest check and its run of
+/// failures from here, which the batch returns by site. Call inside the batch's transaction;
+/// no other location writes these rows.
 pub(super) fn record_mine(
     c: &mut DbConnection,
     settings: &Settings,
+    ids: &[Id],
     checks: &[SiteCheck],
-    covered: &HashSet<Id>,
+    views: &[SiteView],
 ) -> Result<HashMap<Id, u32>, DbError> {
     let me = settings.location.as_str();
-    let ids: Vec<Id> = checks.iter().map(|check| check.site.id).collect();
-    let before = SiteLocation::runs_at(c, &ids, me)?;
-    let mut runs = HashMap::with_capacity(checks.len());
-    let mut mine = Vec::with_capacity(checks.len());
-    for check in checks {
-        let site = check.site.id;
-        let before = match before.get(&site) {
+    let before = SiteLocation::runs_at(c, ids, me)?;
+    let mut runs = HashMap::with_capacity(views.len());
+    let mut mine = Vec::with_capacity(views.len());
+    for (check, view) in checks.iter().zip(views) {
+        let before = match before.get(&view.site_id) {
             Some(n) => (*n).max(0) as u32,
             None if me == DEFAULT_LOCATION => check.site.consecutive_failures.max(0) as u32,
             None => 0,
         };
-        let now_failing = if check.up || covered.contains(&site) { 0 } else { before.saturating_add(1) };
-        runs.insert(site, now_failing);
-        mine.push(SiteLocation {
-            site_id: site,
-            location: me.to_owned(),
-            checked_at: check.result.checked_at,
-            status_code: check.result.status_code.map(i32::from),
-            error: check.result.error.map(|kind| kind.as_str().to_owned()),
-            response_ms: check.result.response_ms.min(i32::MAX as u32) as i32,
-            up: check.up,
-            consecutive_failures: now_failing.min(i32::MAX as u32) as i32,
-        });
+        // A check in a maintenance window starts the run afresh, as the outage rule sees it.
+        let now_failing = failures_after(view.up || view.maintenance, before);
+        runs.insert(view.site_id, now_failing);
+        mine.push(SiteLocation::of_view(view, me, now_failing));
     }
     SiteLocation::upsert_all(c, &mine)?;
     Ok(runs)

@@ -134,7 +134,7 @@ fn store_checks(c: &mut DbConnection, settings: &Settings, checks: &[SiteCheck])
     SiteView::insert_all_at(c, &settings.location, &views)?;
     HourlyRollup::add_views(c, &views)?;
     sum_late_days_again(c, &views)?;
-    let my_runs = locations::record_mine(c, settings, checks, &in_maintenance)?;
+    let my_runs = locations::record_mine(c, settings, &ids, checks, &views)?;
 
     let certificates: Vec<_> =
         checks.iter().map(|c| certificate_state(&c.site, &c.result, &settings.check.tls_expiry_days)).collect();

@@ -11,6 +11,7 @@ use diesel::sql_types as sql;
 use crate::db::MultiBackend;
 use crate::db::bulk::values_list;
 use crate::db::connection::on_each_backend;
+use crate::db::models::site_view::SiteView;
 use crate::db::schema::{locations, site_locations};
 use crate::db::unnest::column;
 use crate::db::{DbConnection, Id, write_transaction};
@@ -188,47 +189,51 @@ pub struct SiteLocation {
 }
 
 impl SiteLocation {
+    /// `location`'s row for the site of a stored view, with its run of failures.
+    pub fn of_view(view: &SiteView, location: &str, consecutive_failures: u32) -> SiteLocation {
+        SiteLocation {
+            site_id: view.site_id,
+            location: location.to_owned(),
+            checked_at: view.checked_at,
+            status_code: view.status_code,
+            error: view.error.clone(),
+            response_ms: view.response_ms,
+            up: view.up,
+            consecutive_failures: consecutive_failures.min(i32::MAX as u32) as i32,
+        }
+    }
+
     /// The rows of these sites, every location.
     pub fn of_sites(conn: &mut DbConnection, ids: &[Id]) -> QueryResult<Vec<SiteLocation>> {
-        let mut found = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(SITE_CHUNK) {
-            found.extend(
-                site_locations::table
-                    .filter(site_locations::site_id.eq_any(chunk))
-                    .select(SiteLocation::as_select())
-                    .load(conn)?,
-            );
-        }
-        Ok(found)
+        by_chunks(ids, |chunk| {
+            site_locations::table
+                .filter(site_locations::site_id.eq_any(chunk))
+                .select(SiteLocation::as_select())
+                .load(conn)
+        })
     }
 
     /// Each of these sites' run of failures seen from `location`, for the sites it has a row of.
     pub fn runs_at(conn: &mut DbConnection, ids: &[Id], location: &str) -> QueryResult<HashMap<Id, i32>> {
-        let mut found = HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(SITE_CHUNK) {
-            let rows: Vec<(Id, i32)> = site_locations::table
+        let rows = by_chunks(ids, |chunk| {
+            site_locations::table
                 .filter(site_locations::site_id.eq_any(chunk))
                 .filter(site_locations::location.eq(location))
                 .select((site_locations::site_id, site_locations::consecutive_failures))
-                .load(conn)?;
-            found.extend(rows);
-        }
-        Ok(found)
+                .load::<(Id, i32)>(conn)
+        })?;
+        Ok(rows.into_iter().collect())
     }
 
     /// The rows of these sites from every location but `location`.
     pub fn of_sites_elsewhere(conn: &mut DbConnection, ids: &[Id], location: &str) -> QueryResult<Vec<SiteLocation>> {
-        let mut found = Vec::new();
-        for chunk in ids.chunks(SITE_CHUNK) {
-            found.extend(
-                site_locations::table
-                    .filter(site_locations::site_id.eq_any(chunk))
-                    .filter(site_locations::location.ne(location))
-                    .select(SiteLocation::as_select())
-                    .load(conn)?,
-            );
-        }
-        Ok(found)
+        by_chunks(ids, |chunk| {
+            site_locations::table
+                .filter(site_locations::site_id.eq_any(chunk))
+                .filter(site_locations::location.ne(location))
+                .select(SiteLocation::as_select())
+                .load(conn)
+        })
     }
 
     /// One site's rows, by location name.
@@ -289,6 +294,15 @@ impl SiteLocation {
             }
         }
     }
+}
+
+/// The rows `load` finds for `ids`, asked `SITE_CHUNK` ids at a time.
+fn by_chunks<T>(ids: &[Id], mut load: impl FnMut(&[Id]) -> QueryResult<Vec<T>>) -> QueryResult<Vec<T>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(SITE_CHUNK) {
+        found.extend(load(chunk)?);
+    }
+    Ok(found)
 }
 
 /// One multi-row `INSERT ... ON CONFLICT DO UPDATE` on SQLite (diesel's builder cannot batch
