@@ -1,5 +1,6 @@
-//! One HTTP/1.1 request on a connection of its own: the host resolved, the connection opened
-//! from `check.source_address` (its port picked at connect time, see `tcp::open_any`), TLS
+//! One HTTP/1.1 request on a connection of its own: the connection opened by `tcp::open_to`
+//! (which resolves the host, leaves from `check.source_address` and refuses an address of the
+//! other family, the local port picked at connect time), TLS
 //! for https with the leaf certificate noted, then the request and its answer, whose body is
 //! read only as far as the caller asks. Redirects are answers like any other. The connection
 //! closes when the answer is dropped.

@@ -16,7 +16,6 @@ use self::exchange::{Answer, Client};
 pub use self::trust::ClientError;
 use crate::domain::keyword::KeywordScan;
 use crate::domain::status::ErrorKind;
-use crate::domain::target::TargetHost;
 use crate::settings::Settings;
 
 /// A keyword rule: the text, and whether it must be absent.
@@ -66,29 +65,16 @@ impl HttpProbe {
         })
     }
 
-    pub fn is_good(&self, status: StatusCode) -> bool {
+    fn is_good(&self, status: StatusCode) -> bool {
         self.good_codes.contains(&status.as_u16())
     }
 
     /// Checks `url`, all of it (a HEAD refused and asked again included) within `timeout_secs`.
     pub async fn check(&self, url: &Url, keyword: Option<KeywordRule<'_>>) -> HttpOutcome {
-        if self.wrong_family(url) {
-            return HttpOutcome::failed(ErrorKind::Connect);
-        }
         let deadline = Instant::now() + self.timeout;
         match keyword {
             None => self.status(url, deadline).await,
             Some(rule) => self.search(url, rule, deadline).await,
-        }
-    }
-
-    /// An address literal of the other family than `check.source_address` cannot be reached
-    /// from it (names are filtered by the resolver instead).
-    fn wrong_family(&self, url: &Url) -> bool {
-        let Some(source) = self.client.source_address else { return false };
-        match url.host().map(TargetHost::from_url_host) {
-            Some(TargetHost::Ip(ip)) => ip.is_ipv6() != source.is_ipv6(),
-            _ => false,
         }
     }
 
