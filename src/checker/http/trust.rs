@@ -45,13 +45,8 @@ fn extra_roots(settings: &Settings) -> Result<Vec<CertificateDer<'static>>, Clie
     let Some(path) = settings.tls_ca_path() else { return Ok(Vec::new()) };
     let pem = std::fs::read(&path)
         .map_err(|e| ClientError(format!("check.tls_ca_file: cannot read {}: {e}", path.display())))?;
-    let not_pem = |reason: String| {
-        ClientError(format!("check.tls_ca_file: {} is not PEM certificates: {reason}", path.display()))
-    };
-    let certificates =
-        CertificateDer::pem_slice_iter(&pem).collect::<Result<Vec<_>, _>>().map_err(|e| not_pem(e.to_string()))?;
-    if certificates.is_empty() {
-        return Err(not_pem("it holds no CERTIFICATE block".into()));
-    }
-    Ok(certificates)
+    // Settings validation has made sure it holds a CERTIFICATE block.
+    CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ClientError(format!("check.tls_ca_file: {} is not PEM certificates: {e}", path.display())))
 }
