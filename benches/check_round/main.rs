@@ -196,12 +196,10 @@ fn kinds_table(
 
 /// Median wall time (s), median write (ms) and the largest peak RSS (MB) of some rounds.
 fn medians(results: &[Round]) -> (f64, i32, f64) {
-    let mut walls: Vec<Duration> = results.iter().map(|r| r.wall).collect();
-    walls.sort();
     let mut writes: Vec<i32> = results.iter().map(|r| r.db_write_ms).collect();
     writes.sort_unstable();
     let rss = results.iter().map(|r| r.max_rss_kb).max().unwrap_or(0);
-    (walls[walls.len() / 2].as_secs_f64(), writes[writes.len() / 2], rss as f64 / 1024.0)
+    (median_secs(results.iter().map(|r| r.wall)), writes[writes.len() / 2], rss as f64 / 1024.0)
 }
 
 /// The median of some durations, in seconds.
