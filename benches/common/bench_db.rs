@@ -23,6 +23,7 @@ impl BenchDb {
             None => (format!("sqlite://{}", dir.path().join("bench.db").display()), None),
             Some(server) => {
                 let name = format!("sitewatch_bench_{}", uuid::Uuid::new_v4().simple());
+                sitewatch::db::init_postgres_client();
                 PgConnection::establish(server).unwrap().batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
                 let mut url = url::Url::parse(server).unwrap();
                 url.set_path(&format!("/{name}"));

@@ -29,6 +29,17 @@ macro_rules! on_each_backend {
 }
 pub(crate) use on_each_backend;
 
+/// Prepares the process for libpq; idempotent, and called before every PostgreSQL connection.
+///
+/// The pool opens connections on a thread of its own, so one may still be in progress when the
+/// process exits. Left to itself, libpq's first use of OpenSSL registers OpenSSL's exit-time
+/// clean-up, which then frees the library's state under that thread and crashes the process
+/// at its very end (after its work and output are done). Initialising OpenSSL first, without
+/// that clean-up, leaves the freeing to the end of the process.
+pub fn init_postgres_client() {
+    openssl_sys::init();
+}
+
 /// Opens connections of the backend the URL names; never "tries each" (SQLite takes any string).
 #[derive(Debug, Clone)]
 pub struct Manager {
@@ -55,6 +66,7 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         match &self.url {
             DatabaseUrl::Postgres(url) => {
+                init_postgres_client();
                 let mut conn = PgConnection::establish(url).map_err(diesel::r2d2::Error::ConnectionError)?;
                 if let Some(timeout) = self.statement_timeout {
                     conn.batch_execute(&format!("SET statement_timeout = {}", timeout.as_millis()))

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 
-pub use connection::{DbConnection, Manager, MultiBackend, write_transaction};
+pub use connection::{DbConnection, Manager, MultiBackend, init_postgres_client, write_transaction};
 pub use error::DbError;
 pub use id::Id;
 

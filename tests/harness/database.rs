@@ -50,6 +50,8 @@ impl TestDb {
                     _ => return None,
                 };
                 let name = format!("sitewatch_test_{}", uuid::Uuid::new_v4().simple());
+                // Before this process's first connection, as the library's own connections do.
+                sitewatch::db::init_postgres_client();
                 let mut admin = PgConnection::establish(&admin_url)
                     .unwrap_or_else(|e| panic!("cannot connect to SITEWATCH_TEST_DATABASE_URL ({admin_url}): {e}"));
                 admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("CREATE DATABASE for the test");
