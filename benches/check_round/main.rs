@@ -14,6 +14,8 @@
 //! SITEWATCH_BENCH_MIXED_SITES (10000), SITEWATCH_BENCH_PING_SITES (1000),
 //! SITEWATCH_BENCH_IMPORT_SITES (10000); a count of 0 skips
 //! that scenario, as does SITEWATCH_BENCH_KINDS_ONLY=1 for the first table.
+//! SITEWATCH_BENCH_LOG is passed to `check` as SITEWATCH_LOG (e.g. "sitewatch=debug" prints
+//! each batch's write and the decision).
 
 mod farm;
 #[path = "../common/machine_cpu.rs"]
@@ -224,6 +226,9 @@ fn run_check(db: &BenchDb, concurrency: &str, timeout: &str) -> Round {
         .env("SITEWATCH_DATABASE_URL", &db.url)
         .env("SITEWATCH_CHECK_SANDBOX_URLS", "")
         .env("SITEWATCH_CHECK_TIMEOUT_SECS", timeout);
+    if let Ok(log) = std::env::var("SITEWATCH_BENCH_LOG") {
+        command.env("SITEWATCH_LOG", log);
+    }
     if concurrency != "auto" {
         command.env("SITEWATCH_CHECK_CONCURRENCY", concurrency);
     }
