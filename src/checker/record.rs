@@ -131,7 +131,8 @@ fn store_checks(c: &mut DbConnection, settings: &Settings, checks: &[SiteCheck])
     let in_maintenance = maintenance::covered(c, settings, checks)?;
     let mut views: Vec<SiteView> = checks.iter().map(view_of).collect();
     maintenance::mark(&mut views, &in_maintenance);
-    SiteView::insert_all_at(c, &settings.location, &views)?;
+    // Each view is counted with its site's new state (`Site::record_states`).
+    SiteView::insert_uncounted(c, &settings.location, &views)?;
     HourlyRollup::add_views(c, &views)?;
     sum_late_days_again(c, &views)?;
     let my_runs = locations::record_mine(c, settings, &ids, checks, &views)?;

@@ -1,7 +1,7 @@
 //! A site's state as the check round keeps it: the `last_*` mirror of the newest check and the
 //! run of consecutive failures the outage rule counts.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -9,7 +9,7 @@ use diesel::sql_types::{Bool, Double, Integer, Nullable, Text, Timestamp};
 
 use crate::db::bulk::values_list;
 use crate::db::models::site::Site;
-use crate::db::models::site_view::ViewPing;
+use crate::db::models::site_view::{SiteView, ViewPing};
 use crate::db::schema::sites;
 use crate::db::unnest::column;
 use crate::db::{DbConnection, Id, MultiBackend};
@@ -76,9 +76,12 @@ impl Site {
         Ok(written)
     }
 
-    /// Writes the round's results into `sites` with one multi-row UPDATE per chunk.
+    /// Writes the round's results into `sites` with one multi-row UPDATE per chunk, and counts
+    /// the view of each state's check, which the round stored uncounted in this transaction
+    /// (`SiteView::insert_uncounted`).
     pub fn record_states(conn: &mut DbConnection, states: &[SiteState]) -> QueryResult<usize> {
         if let DbConnection::Postgres(pg) = conn {
+            lock_rows_in_order(pg, states.iter().map(|s| s.site_id))?;
             return update_site_states_unnest(pg, states);
         }
         let mut updated = 0;
@@ -95,7 +98,8 @@ impl Site {
                  tls_alerted_days = v.tls_alerted_days, last_ping_transmitted = v.ping_transmitted, \
                  last_ping_received = v.ping_received, last_ping_duplicates = v.ping_duplicates, \
                  last_ping_rtt_min_ms = v.ping_rtt_min_ms, last_ping_rtt_avg_ms = v.ping_rtt_avg_ms, \
-                 last_ping_rtt_max_ms = v.ping_rtt_max_ms, last_ping_rtt_mdev_ms = v.ping_rtt_mdev_ms \
+                 last_ping_rtt_max_ms = v.ping_rtt_max_ms, last_ping_rtt_mdev_ms = v.ping_rtt_mdev_ms, \
+                 view_count = sites.view_count + 1 \
                  FROM v WHERE sites.id = v.id",
                 values_list(conn, chunk.len(), 18)
             );
@@ -127,6 +131,50 @@ impl Site {
     }
 }
 
+impl Site {
+    /// Adds `views`, just inserted, to their sites' `view_count`.
+    pub(crate) fn add_to_view_counts(conn: &mut DbConnection, views: &[SiteView]) -> QueryResult<usize> {
+        let mut added: BTreeMap<Id, i64> = BTreeMap::new();
+        for view in views {
+            *added.entry(view.site_id).or_default() += 1;
+        }
+        let added: Vec<(Id, i64)> = added.into_iter().collect();
+        if let DbConnection::Postgres(pg) = conn {
+            lock_rows_in_order(pg, added.iter().map(|(id, _)| *id))?;
+            return diesel::sql_query(
+                "UPDATE sites SET view_count = sites.view_count + v.n \
+                 FROM UNNEST($1::text[], $2::int8[]) AS v(id, n) WHERE sites.id = v.id",
+            )
+            .bind::<sql::Array<sql::Text>, _>(column(&added, |(id, _)| *id))
+            .bind::<sql::Array<sql::BigInt>, _>(column(&added, |(_, n)| *n))
+            .execute(pg);
+        }
+        let mut updated = 0;
+        for chunk in added.chunks(UPDATE_CHUNK) {
+            let sql = format!(
+                "WITH v(id, n) AS (VALUES {}) UPDATE sites SET view_count = sites.view_count + v.n \
+                 FROM v WHERE sites.id = v.id",
+                values_list(conn, chunk.len(), 2)
+            );
+            let mut query = diesel::sql_query(sql).into_boxed::<MultiBackend>();
+            for (id, n) in chunk {
+                query = query.bind::<Text, _>(*id).bind::<sql::BigInt, _>(*n);
+            }
+            updated += query.execute(conn)?;
+        }
+        Ok(updated)
+    }
+}
+
+/// Locks these sites' rows in id order before they are updated: deleting views locks their
+/// sites in that order too (the counting trigger), so the two never wait for each other in a
+/// cycle. FOR NO KEY UPDATE leaves the KEY SHARE locks of inserts referring to the sites alone.
+fn lock_rows_in_order(conn: &mut diesel::pg::PgConnection, ids: impl Iterator<Item = Id>) -> QueryResult<usize> {
+    diesel::sql_query("SELECT 1 FROM sites WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE")
+        .bind::<sql::Array<sql::Text>, _>(ids.collect::<Vec<Id>>())
+        .execute(conn)
+}
+
 /// The PostgreSQL statement for these rows (see `db::unnest`).
 fn update_site_states_unnest(conn: &mut diesel::pg::PgConnection, states: &[SiteState]) -> QueryResult<usize> {
     diesel::sql_query(
@@ -137,7 +185,7 @@ fn update_site_states_unnest(conn: &mut diesel::pg::PgConnection, states: &[Site
          last_ping_transmitted = v.ping_transmitted, last_ping_received = v.ping_received, \
          last_ping_duplicates = v.ping_duplicates, last_ping_rtt_min_ms = v.ping_rtt_min_ms, \
          last_ping_rtt_avg_ms = v.ping_rtt_avg_ms, last_ping_rtt_max_ms = v.ping_rtt_max_ms, \
-         last_ping_rtt_mdev_ms = v.ping_rtt_mdev_ms \
+         last_ping_rtt_mdev_ms = v.ping_rtt_mdev_ms, view_count = sites.view_count + 1 \
          FROM UNNEST($1::text[], $2::timestamp[], $3::int4[], $4::text[], $5::int4[], $6::bool[], $7::int4[], \
          $8::timestamp[], $9::timestamp[], $10::timestamp[], $11::text[], $12::int4[], $13::int4[], $14::int4[], \
          $15::float8[], $16::float8[], $17::float8[], $18::float8[]) \

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::connection::on_each_backend;
+use crate::db::models::site::Site;
 use crate::db::schema::site_views;
 use crate::db::unnest::column;
 use crate::db::{DbConnection, Id};
@@ -97,8 +98,19 @@ impl SiteView {
         SiteView::insert_all_at(conn, DEFAULT_LOCATION, views)
     }
 
-    /// Stores views checked from `location` (see `insert_all`).
+    /// Stores views checked from `location` and adds them to their sites' `view_count` (see
+    /// `insert_all`).
     pub fn insert_all_at(conn: &mut DbConnection, location: &str, views: &[SiteView]) -> QueryResult<usize> {
+        let inserted = SiteView::insert_uncounted(conn, location, views)?;
+        Site::add_to_view_counts(conn, views)?;
+        Ok(inserted)
+    }
+
+    /// Stores views without counting them: the caller adds each to its site's `view_count` in
+    /// the same transaction, as a check round does with the state it records for the site
+    /// (`Site::record_states`), sparing the site's row a second rewrite. (Deleted views are
+    /// counted by the database.)
+    pub fn insert_uncounted(conn: &mut DbConnection, location: &str, views: &[SiteView]) -> QueryResult<usize> {
         let mut sorted: Vec<&SiteView> = views.iter().collect();
         sorted.sort_by_key(|v| (v.site_id, v.checked_at));
         let sorted: Vec<SiteView> = sorted.into_iter().cloned().collect();
