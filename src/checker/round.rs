@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 
 use futures_util::future::join;
 use futures_util::stream::{self, StreamExt};
+use tokio::task::JoinHandle;
 
 use super::http::ClientError;
 use super::limits::open_files_limit;
@@ -137,6 +138,11 @@ pub async fn run_round(db: Db, settings: Arc<Settings>, options: RoundOptions) -
     let Some(lock) = blocking(move || Ok(RunLock::try_acquire(&lock_db, &location)?)).await? else {
         return Ok(RoundOutcome::Busy { holder: RunLock::describe(&db, &settings.location) });
     };
+    // The due sites are read while the round registers, builds its prober and records its start.
+    let due = {
+        let (db, only, location) = (db.clone(), options.only.clone(), settings.location.clone());
+        tokio::task::spawn_blocking(move || sites_to_check(&db, &only, &location))
+    };
     {
         let (db, settings) = (db.clone(), Arc::clone(&settings));
         blocking(move || Ok(locations::register(&db, &settings)?)).await?.map_err(RoundError::Usage)?;
@@ -146,7 +152,7 @@ pub async fn run_round(db: Db, settings: Arc<Settings>, options: RoundOptions) -
         let db = db.clone();
         blocking(move || start_run(&db)).await?
     };
-    let outcome = run_locked(&db, &settings, &options, &prober, run.id, started).await;
+    let outcome = run_locked(&db, &settings, due, &prober, run.id, started).await;
     if let Err(error) = &outcome {
         let (db, message) = (db.clone(), error.to_string());
         let location = settings.location.clone();
@@ -175,7 +181,7 @@ pub async fn run_round(db: Db, settings: Arc<Settings>, options: RoundOptions) -
 async fn run_locked(
     db: &Db,
     settings: &Arc<Settings>,
-    options: &RoundOptions,
+    due: JoinHandle<Result<DueSites, RoundError>>,
     prober: &Prober,
     run_id: Id,
     started: Instant,
@@ -192,10 +198,7 @@ async fn run_locked(
         return Ok(RoundOutcome::Offline { failures });
     }
 
-    let (sites, idle) = {
-        let (db, only, location) = (db.clone(), options.only.clone(), settings.location.clone());
-        blocking(move || sites_to_check(&db, &only, &location)).await?
-    };
+    let (sites, idle) = due.await.map_err(|e| RoundError::Worker(e.to_string()))??;
     let probing = Instant::now();
     let site_count = sites.len();
     let (pings, others): (Vec<Site>, Vec<Site>) =
@@ -290,8 +293,11 @@ fn finish_run(db: &Db, run_id: Id, state: RunState, message: Option<&str>) -> Re
     Ok(())
 }
 
+/// Sites in the order they are probed in, and when there are none, why.
+type DueSites = (Vec<Site>, Option<Idle>);
+
 /// The sites to probe, and when there are none, why.
-fn sites_to_check(db: &Db, only: &[String], location: &str) -> Result<(Vec<Site>, Option<Idle>), RoundError> {
+fn sites_to_check(db: &Db, only: &[String], location: &str) -> Result<DueSites, RoundError> {
     let mut conn = db.conn()?;
     if only.is_empty() {
         let now = now_utc();
