@@ -37,7 +37,9 @@ pub struct Site {
     pub last_failure_at: Option<NaiveDateTime>,
     /// When the current run of failed checks began; `None` while the site is up.
     pub failing_since: Option<NaiveDateTime>,
-    /// How many views the site has (kept by database triggers).
+    /// How many views the site has: added by the writer of the views in the same transaction
+    /// (`SiteView::insert_all_at`, or a round's `Site::record_states`), taken off by a trigger
+    /// when views are deleted.
     pub view_count: i64,
     /// Whether the newest check fell in a maintenance window.
     pub last_maintenance: bool,

@@ -92,8 +92,9 @@ impl SiteView {
         }
     }
 
-    /// Stores views with multi-row INSERTs; call inside the round's transaction. Rows go in in
-    /// site order, so the triggers counting views lock site rows in the same order as a purge.
+    /// Stores views with multi-row INSERTs and counts them; call inside a transaction. Rows go
+    /// in in site order, so the locks their foreign keys take on sites come in the order a
+    /// purge takes its locks in.
     pub fn insert_all(conn: &mut DbConnection, views: &[SiteView]) -> QueryResult<usize> {
         SiteView::insert_all_at(conn, DEFAULT_LOCATION, views)
     }
