@@ -129,9 +129,7 @@ impl Site {
         }
         Ok(updated)
     }
-}
 
-impl Site {
     /// Adds `views`, just inserted, to their sites' `view_count`.
     pub(crate) fn add_to_view_counts(conn: &mut DbConnection, views: &[SiteView]) -> QueryResult<usize> {
         let mut added: BTreeMap<Id, i64> = BTreeMap::new();
