@@ -119,7 +119,12 @@ fn write_raw(conn: &mut DbConnection, sites: &[Site], now: NaiveDateTime, days: 
                 last = minutes - 1
             ),
         };
-        write_transaction(conn, |c| c.batch_execute(&sql)).unwrap();
+        // The statement inserts views itself, so it counts them too (see `SiteView::insert_all_at`).
+        let count = format!(
+            "UPDATE sites SET view_count = (SELECT COUNT(*) FROM site_views WHERE site_views.site_id = sites.id) \
+             WHERE id IN ({ids})"
+        );
+        write_transaction(conn, |c| c.batch_execute(&sql).and_then(|()| c.batch_execute(&count))).unwrap();
     }
 }
 

@@ -10,7 +10,7 @@ use sitewatch::db::models::rollup::HourlyRollup;
 use sitewatch::db::models::site::Site;
 use sitewatch::db::models::site_view::{SiteView, ViewPing};
 use sitewatch::db::schema::{deliveries, sites};
-use sitewatch::db::{Db, Id};
+use sitewatch::db::{Db, Id, write_transaction};
 use sitewatch::domain::name::Name;
 use sitewatch::domain::site_url::SiteUrl;
 use sitewatch::domain::slug::Slug;
@@ -53,8 +53,11 @@ pub fn checks(db: &Db, site: &Site, last: NaiveDateTime, count: usize, down_ever
             }
         })
         .collect();
-    SiteView::insert_all(&mut conn, &views).unwrap();
-    HourlyRollup::add_views(&mut conn, &views).unwrap();
+    write_transaction(&mut conn, |c| {
+        SiteView::insert_all(c, &views)?;
+        HourlyRollup::add_views(c, &views)
+    })
+    .unwrap();
     let newest = views.last().unwrap();
     diesel::update(sites::table.find(site.id))
         .set((
@@ -123,8 +126,11 @@ pub fn now() -> NaiveDateTime {
 /// figures) and returns them.
 pub fn record(db: &Db, site: &Site, views: Vec<SiteView>) -> Vec<SiteView> {
     let mut conn = db.conn().unwrap();
-    SiteView::insert_all(&mut conn, &views).unwrap();
-    HourlyRollup::add_views(&mut conn, &views).unwrap();
+    write_transaction(&mut conn, |c| {
+        SiteView::insert_all(c, &views)?;
+        HourlyRollup::add_views(c, &views)
+    })
+    .unwrap();
     let newest = views.last().unwrap();
     let failures = views.iter().rev().take_while(|v| !v.up).count() as i32;
     diesel::update(sites::table.find(site.id))
