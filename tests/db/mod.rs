@@ -2,4 +2,5 @@
 
 mod process_exit;
 mod rollups;
+mod schema_version;
 mod view_counts;
