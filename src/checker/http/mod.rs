@@ -38,6 +38,15 @@ impl HttpOutcome {
     fn failed(error: ErrorKind) -> HttpOutcome {
         HttpOutcome { status_code: None, error: Some(error), up: false, tls_expires_at: None }
     }
+
+    fn answered(answer: &Answer, up: bool) -> HttpOutcome {
+        HttpOutcome {
+            status_code: Some(answer.status.as_u16()),
+            error: None,
+            up,
+            tls_expires_at: answer.tls_expires_at,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -86,15 +95,12 @@ impl HttpProbe {
             && matches!(answer.status, StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_IMPLEMENTED)
         {
             tracing::debug!(%url, status = %answer.status, "HEAD refused; asking again with GET");
+            // The refused answer's connection is closed before the GET opens another.
+            drop(outcome);
             outcome = self.request(Method::GET, url, deadline).await;
         }
         match outcome {
-            Ok(answer) => HttpOutcome {
-                status_code: Some(answer.status.as_u16()),
-                error: None,
-                up: self.is_good(answer.status),
-                tls_expires_at: answer.tls_expires_at,
-            },
+            Ok(answer) => HttpOutcome::answered(&answer, self.is_good(answer.status)),
             Err(kind) => HttpOutcome::failed(kind),
         }
     }
@@ -106,14 +112,8 @@ impl HttpProbe {
             Ok(answer) => answer,
             Err(kind) => return HttpOutcome::failed(kind),
         };
-        let status = answer.status;
-        let mut outcome = HttpOutcome {
-            status_code: Some(status.as_u16()),
-            error: None,
-            up: false,
-            tls_expires_at: answer.tls_expires_at,
-        };
-        if !self.is_good(status) {
+        let mut outcome = HttpOutcome::answered(&answer, false);
+        if !self.is_good(answer.status) {
             return outcome;
         }
         let mut scan = KeywordScan::new(rule.text);
