@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use rustls::ClientConfig;
-use rustls::crypto::CryptoProvider;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use rustls_platform_verifier::Verifier;
@@ -22,14 +21,10 @@ impl ClientError {
 }
 
 pub fn client_config(settings: &Settings) -> Result<Arc<ClientConfig>, ClientError> {
-    crate::tls::install_crypto_provider();
-    let provider =
-        CryptoProvider::get_default().cloned().unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
-    let verifier = match extra_roots(settings)? {
-        extra if extra.is_empty() => Verifier::new(Arc::clone(&provider)),
-        extra => Verifier::new_with_extra_roots(extra, Arc::clone(&provider)),
-    }
-    .map_err(|e| ClientError(format!("check.tls_ca_file: {e}")))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    // The platform's roots, and those of `check.tls_ca_file` when it is set.
+    let verifier = Verifier::new_with_extra_roots(extra_roots(settings)?, Arc::clone(&provider))
+        .map_err(|e| ClientError(format!("check.tls_ca_file: {e}")))?;
     let mut config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| ClientError(e.to_string()))?
