@@ -119,7 +119,7 @@ fn write_raw(conn: &mut DbConnection, sites: &[Site], now: NaiveDateTime, days: 
                 last = minutes - 1
             ),
         };
-        // The statement inserts views itself, so it counts them too (see `SiteView::insert_all_at`).
+        // The statement inserts views itself, so it counts them too (see `SiteView::insert_all`).
         let count = format!(
             "UPDATE sites SET view_count = (SELECT COUNT(*) FROM site_views WHERE site_views.site_id = sites.id) \
              WHERE id IN ({ids})"

@@ -131,7 +131,7 @@ fn store_checks(c: &mut DbConnection, settings: &Settings, checks: &[SiteCheck])
     let in_maintenance = maintenance::covered(c, settings, checks)?;
     let mut views: Vec<SiteView> = checks.iter().map(view_of).collect();
     maintenance::mark(&mut views, &in_maintenance);
-    // Each view is counted with its site's new state (`Site::record_states`).
+    // Each view is counted with its site's new state (`Site::record_states_counting_views`).
     SiteView::insert_uncounted(c, &settings.location, &views)?;
     HourlyRollup::add_views(c, &views)?;
     sum_late_days_again(c, &views)?;
@@ -141,7 +141,7 @@ fn store_checks(c: &mut DbConnection, settings: &Settings, checks: &[SiteCheck])
         checks.iter().map(|c| certificate_state(&c.site, &c.result, &settings.check.tls_expiry_days)).collect();
     let mut states = new_states(checks, &certificates);
     maintenance::hold(&mut states, checks, &in_maintenance);
-    Site::record_states(c, &states)?;
+    Site::record_states_counting_views(c, &states)?;
     maintenance::record(c, checks, &in_maintenance)?;
 
     let mut expiry_alerts = 0;

@@ -128,7 +128,12 @@ impl From<diesel::result::Error> for RoundError {
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, RoundError> + Send + 'static,
 ) -> Result<T, RoundError> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| RoundError::Worker(e.to_string()))?
+    joined(tokio::task::spawn_blocking(work)).await
+}
+
+/// The result of blocking work started earlier.
+async fn joined<T>(work: JoinHandle<Result<T, RoundError>>) -> Result<T, RoundError> {
+    work.await.map_err(|e| RoundError::Worker(e.to_string()))?
 }
 
 #[tracing::instrument(skip_all, fields(database = %db.url()))]
@@ -198,7 +203,7 @@ async fn run_locked(
         return Ok(RoundOutcome::Offline { failures });
     }
 
-    let (sites, idle) = due.await.map_err(|e| RoundError::Worker(e.to_string()))??;
+    let (sites, idle) = joined(due).await?;
     let probing = Instant::now();
     let site_count = sites.len();
     let (pings, others): (Vec<Site>, Vec<Site>) =

@@ -79,7 +79,7 @@ impl Site {
     /// Writes the round's results into `sites` with one multi-row UPDATE per chunk, and counts
     /// the view of each state's check, which the round stored uncounted in this transaction
     /// (`SiteView::insert_uncounted`).
-    pub fn record_states(conn: &mut DbConnection, states: &[SiteState]) -> QueryResult<usize> {
+    pub fn record_states_counting_views(conn: &mut DbConnection, states: &[SiteState]) -> QueryResult<usize> {
         if let DbConnection::Postgres(pg) = conn {
             lock_rows_in_order(pg, states.iter().map(|s| s.site_id))?;
             return update_site_states_unnest(pg, states);

@@ -92,24 +92,18 @@ impl SiteView {
         }
     }
 
-    /// Stores views with multi-row INSERTs and counts them; call inside a transaction. Rows go
-    /// in in site order, so the locks their foreign keys take on sites come in the order a
-    /// purge takes its locks in.
+    /// Stores views checked from the default location with multi-row INSERTs and adds them to
+    /// their sites' `view_count`; call inside a transaction. Rows go in in site order, so the
+    /// locks their foreign keys take on sites come in the order a purge takes its locks in.
     pub fn insert_all(conn: &mut DbConnection, views: &[SiteView]) -> QueryResult<usize> {
-        SiteView::insert_all_at(conn, DEFAULT_LOCATION, views)
-    }
-
-    /// Stores views checked from `location` and adds them to their sites' `view_count` (see
-    /// `insert_all`).
-    pub fn insert_all_at(conn: &mut DbConnection, location: &str, views: &[SiteView]) -> QueryResult<usize> {
-        let inserted = SiteView::insert_uncounted(conn, location, views)?;
+        let inserted = SiteView::insert_uncounted(conn, DEFAULT_LOCATION, views)?;
         Site::add_to_view_counts(conn, views)?;
         Ok(inserted)
     }
 
     /// Stores views without counting them: the caller adds each to its site's `view_count` in
     /// the same transaction, as a check round does with the state it records for the site
-    /// (`Site::record_states`), sparing the site's row a second rewrite. (Deleted views are
+    /// (`Site::record_states_counting_views`), sparing the site's row a second rewrite. (Deleted views are
     /// counted by the database.)
     pub fn insert_uncounted(conn: &mut DbConnection, location: &str, views: &[SiteView]) -> QueryResult<usize> {
         let mut sorted: Vec<&SiteView> = views.iter().collect();
