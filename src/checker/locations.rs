@@ -56,23 +56,33 @@ pub fn round_ended(db: &Db, location: &str, offline: bool) -> Result<(), DbError
     Ok(())
 }
 
-/// When this location last checked each site: its own newest check. The default location
-/// continues from the site's newest check when it has no row yet (a database from before
-/// locations, or sites written by hand).
-pub fn last_checked(
-    conn: &mut DbConnection,
-    location: &str,
-    sites: &[Site],
-) -> Result<HashMap<Id, NaiveDateTime>, DbError> {
-    let mut mine = SiteLocation::last_checked(conn, location)?;
-    if location == DEFAULT_LOCATION {
-        for site in sites {
-            if let Some(at) = site.last_checked_at {
-                mine.entry(site.id).or_insert(at);
-            }
+/// What this location left of each site when the round begins: when it last checked it, and
+/// its run of failures from here. Only this location writes its rows, under its run lock, so
+/// they hold for the whole round.
+#[derive(Debug, Default)]
+pub struct LeftHere {
+    pub checked: HashMap<Id, NaiveDateTime>,
+    pub runs: HashMap<Id, u32>,
+}
+
+/// Reads what this location left of `sites`. The default location continues from the site's
+/// own newest check and run when it has no row yet (a database from before locations, or sites
+/// written by hand).
+pub fn left_here(conn: &mut DbConnection, location: &str, sites: &[Site]) -> Result<LeftHere, DbError> {
+    let rows = SiteLocation::left_at(conn, location)?;
+    let mut left = LeftHere::default();
+    for site in sites {
+        let (checked, run) = match rows.get(&site.id) {
+            Some(&(at, run)) => (Some(at), run),
+            None if location == DEFAULT_LOCATION => (site.last_checked_at, site.consecutive_failures),
+            None => continue,
+        };
+        if let Some(at) = checked {
+            left.checked.insert(site.id, at);
         }
+        left.runs.insert(site.id, run.max(0) as u32);
     }
-    Ok(mine)
+    Ok(left)
 }
 
 /// What the outage rule gets from this round once the locations have voted.
@@ -99,26 +109,20 @@ impl SiteLevel {
 }
 
 /// Records this location's view of a batch of checks, one row per site from the batch's
-/// stored `views` (of `checks`, of sites `ids`): each site's newest check and its run of
-/// failures from here, which the batch returns by site. Call inside the batch's transaction;
-/// no other location writes these rows.
+/// stored `views`: each site's newest check and its run of failures from here (continuing
+/// `runs_before`, see `left_here`), which the batch returns by site. Call inside the batch's
+/// transaction; no other location writes these rows.
 pub(super) fn record_mine(
     c: &mut DbConnection,
     settings: &Settings,
-    ids: &[Id],
-    checks: &[SiteCheck],
     views: &[SiteView],
+    runs_before: &HashMap<Id, u32>,
 ) -> Result<HashMap<Id, u32>, DbError> {
     let me = settings.location.as_str();
-    let before = SiteLocation::runs_at(c, ids, me)?;
     let mut runs = HashMap::with_capacity(views.len());
     let mut mine = Vec::with_capacity(views.len());
-    for (check, view) in checks.iter().zip(views) {
-        let before = match before.get(&view.site_id) {
-            Some(n) => (*n).max(0) as u32,
-            None if me == DEFAULT_LOCATION => check.site.consecutive_failures.max(0) as u32,
-            None => 0,
-        };
+    for view in views {
+        let before = runs_before.get(&view.site_id).copied().unwrap_or(0);
         // A check in a maintenance window starts the run afresh, as the outage rule sees it.
         let now_failing = failures_after(view.up || view.maintenance, before);
         runs.insert(view.site_id, now_failing);

@@ -55,6 +55,8 @@ pub(super) struct Stored {
     pub covered: HashSet<Id>,
     /// Each site's run of failures seen from this location.
     pub my_runs: HashMap<Id, u32>,
+    /// Those runs as the round found them (see `locations::left_here`).
+    pub runs_before: HashMap<Id, u32>,
     pub expiry_alerts: usize,
     /// Time spent in write transactions.
     pub writing: Duration,
@@ -69,7 +71,7 @@ pub(super) fn store_batch(
     checks: Vec<SiteCheck>,
 ) -> Result<(), DbError> {
     let started = Instant::now();
-    let written = write_transaction(conn, |c| store_checks(c, settings, &checks))?;
+    let written = write_transaction(conn, |c| store_checks(c, settings, &checks, &stored.runs_before))?;
     stored.writing += started.elapsed();
     stored.batches += 1;
     tracing::debug!(rows = checks.len(), ms = started.elapsed().as_millis(), "stored a batch of checks");
@@ -88,7 +90,7 @@ pub(super) fn finish_round(
     let started = Instant::now();
     let before = stored.writing;
     let result = write_transaction(conn, move |c| {
-        let written = store_checks(c, settings, &last)?;
+        let written = store_checks(c, settings, &last, &stored.runs_before)?;
         stored.add(last, written);
         decide_round(c, settings, run_id, &stored, before + started.elapsed())
     })?;
@@ -99,7 +101,9 @@ pub(super) fn finish_round(
 /// The whole round's write as one transaction (every check in one batch with the decision).
 pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteCheck]) -> Result<Recorded, DbError> {
     let mut conn = db.conn()?;
-    finish_round(&mut conn, settings, run_id, Stored::default(), checks.to_vec())
+    let sites: Vec<Site> = checks.iter().map(|check| check.site.clone()).collect();
+    let runs_before = locations::left_here(&mut conn, &settings.location, &sites)?.runs;
+    finish_round(&mut conn, settings, run_id, Stored { runs_before, ..Stored::default() }, checks.to_vec())
 }
 
 /// What one batch wrote that the decision needs.
@@ -120,7 +124,12 @@ impl Stored {
     }
 }
 
-fn store_checks(c: &mut DbConnection, settings: &Settings, checks: &[SiteCheck]) -> Result<Written, DbError> {
+fn store_checks(
+    c: &mut DbConnection,
+    settings: &Settings,
+    checks: &[SiteCheck],
+    runs_before: &HashMap<Id, u32>,
+) -> Result<Written, DbError> {
     if checks.is_empty() {
         return Ok(Written { states: Vec::new(), covered: HashSet::new(), my_runs: HashMap::new(), expiry_alerts: 0 });
     }
@@ -135,7 +144,7 @@ fn store_checks(c: &mut DbConnection, settings: &Settings, checks: &[SiteCheck])
     SiteView::insert_uncounted(c, &settings.location, &views)?;
     HourlyRollup::add_views(c, &views)?;
     sum_late_days_again(c, &views)?;
-    let my_runs = locations::record_mine(c, settings, &ids, checks, &views)?;
+    let my_runs = locations::record_mine(c, settings, &views, runs_before)?;
 
     let certificates: Vec<_> =
         checks.iter().map(|c| certificate_state(&c.site, &c.result, &settings.check.tls_expiry_days)).collect();

@@ -1,6 +1,7 @@
 //! One whole round, in order: lock, sandbox, due sites, probes (streamed to the writer), the
 //! round's decision, reminders, delivery.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -203,7 +204,7 @@ async fn run_locked(
         return Ok(RoundOutcome::Offline { failures });
     }
 
-    let (sites, idle) = joined(due).await?;
+    let DueSites { sites, runs, idle } = joined(due).await?;
     let probing = Instant::now();
     let site_count = sites.len();
     let (pings, others): (Vec<Site>, Vec<Site>) =
@@ -217,7 +218,7 @@ async fn run_locked(
     }
     // Each check goes to the writer as soon as its probe is done; the writer stores them in
     // batches while the other probes run and decides the round once the last one is in.
-    let writer = Writer::start(db.clone(), Arc::clone(settings), run_id);
+    let writer = Writer::start(db.clone(), Arc::clone(settings), run_id, runs);
     let to_writer = &writer.checks;
     let concurrency = settings.check.concurrency.resolve(open_files_limit()).max(1);
     tracing::debug!(concurrency, "probes at once");
@@ -298,8 +299,13 @@ fn finish_run(db: &Db, run_id: Id, state: RunState, message: Option<&str>) -> Re
     Ok(())
 }
 
-/// Sites in the order they are probed in, and when there are none, why.
-type DueSites = (Vec<Site>, Option<Idle>);
+/// What a round probes: the sites in the order they are probed in, this location's runs of
+/// failures as the round found them, and, when there is nothing to probe, why.
+struct DueSites {
+    sites: Vec<Site>,
+    runs: HashMap<Id, u32>,
+    idle: Option<Idle>,
+}
 
 /// The sites to probe, and when there are none, why.
 fn sites_to_check(db: &Db, only: &[String], location: &str) -> Result<DueSites, RoundError> {
@@ -308,24 +314,23 @@ fn sites_to_check(db: &Db, only: &[String], location: &str) -> Result<DueSites, 
         let now = now_utc();
         let active = Site::active(&mut conn)?;
         // Each location checks every site on its own schedule.
-        let checked = locations::last_checked(&mut conn, location, &active)?;
-        let mut due: Vec<Site> = active
-            .iter()
-            .filter(|s| is_due(now, checked.get(&s.id).copied(), s.interval_secs.and_then(|i| u32::try_from(i).ok())))
-            .cloned()
-            .collect();
-        if due.is_empty() {
+        let left = locations::left_here(&mut conn, location, &active)?;
+        let schedule =
+            |s: &Site| (left.checked.get(&s.id).copied(), s.interval_secs.and_then(|i| u32::try_from(i).ok()));
+        let due_now = |s: &Site| {
+            let (checked, interval) = schedule(s);
+            is_due(now, checked, interval)
+        };
+        if !active.iter().any(due_now) {
             let total = usize::try_from(Site::count(&mut conn)?).unwrap_or(0);
-            let schedules: Vec<_> = active
-                .iter()
-                .map(|s| (checked.get(&s.id).copied(), s.interval_secs.and_then(|i| u32::try_from(i).ok())))
-                .collect();
-            return Ok((due, idle(now, total, &schedules)));
+            let schedules: Vec<_> = active.iter().map(schedule).collect();
+            return Ok(DueSites { sites: Vec::new(), runs: left.runs, idle: idle(now, total, &schedules) });
         }
+        let mut due: Vec<Site> = active.into_iter().filter(|s| due_now(s)).collect();
         due.sort_by_cached_key(|s| {
             probe_priority(s.last_error.as_deref(), s.last_response_ms, s.last_checked_at.is_some())
         });
-        return Ok((due, None));
+        return Ok(DueSites { sites: due, runs: left.runs, idle: None });
     }
     let mut sites = Vec::with_capacity(only.len());
     for slug in only {
@@ -340,5 +345,6 @@ fn sites_to_check(db: &Db, only: &[String], location: &str) -> Result<DueSites, 
             sites.push(site);
         }
     }
-    Ok((sites, None))
+    let runs = locations::left_here(&mut conn, location, &sites)?.runs;
+    Ok(DueSites { sites, runs, idle: None })
 }

@@ -1,6 +1,7 @@
 //! The round's writer: takes checks as their probes finish and stores them in batches while
 //! other probes still run, then decides the round once the last check is in (see `record`).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
@@ -34,10 +35,11 @@ pub(super) struct Written {
 }
 
 impl Writer {
-    /// Starts the writer on the blocking pool with a connection of its own.
-    pub fn start(db: Db, settings: Arc<Settings>, run_id: Id) -> Writer {
+    /// Starts the writer on the blocking pool with a connection of its own; `runs_before` are
+    /// this location's runs of failures as the round found them.
+    pub fn start(db: Db, settings: Arc<Settings>, run_id: Id, runs_before: HashMap<Id, u32>) -> Writer {
         let (checks, received) = channel();
-        let task = tokio::task::spawn_blocking(move || write(&db, &settings, run_id, &received));
+        let task = tokio::task::spawn_blocking(move || write(&db, &settings, run_id, runs_before, &received));
         Writer { checks, task }
     }
 
@@ -49,9 +51,15 @@ impl Writer {
     }
 }
 
-fn write(db: &Db, settings: &Settings, run_id: Id, received: &Receiver<SiteCheck>) -> Result<Written, DbError> {
+fn write(
+    db: &Db,
+    settings: &Settings,
+    run_id: Id,
+    runs_before: HashMap<Id, u32>,
+    received: &Receiver<SiteCheck>,
+) -> Result<Written, DbError> {
     let mut conn = db.conn()?;
-    let mut stored = Stored::default();
+    let mut stored = Stored { runs_before, ..Stored::default() };
     let mut batch = Vec::new();
     // Each pass waits for a first check, gathers more for a moment, and stores them; when the
     // probes are done the checks in hand go in with the decision.

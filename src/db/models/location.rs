@@ -213,18 +213,6 @@ impl SiteLocation {
         })
     }
 
-    /// Each of these sites' run of failures seen from `location`, for the sites it has a row of.
-    pub fn runs_at(conn: &mut DbConnection, ids: &[Id], location: &str) -> QueryResult<HashMap<Id, i32>> {
-        let rows = by_chunks(ids, |chunk| {
-            site_locations::table
-                .filter(site_locations::site_id.eq_any(chunk))
-                .filter(site_locations::location.eq(location))
-                .select((site_locations::site_id, site_locations::consecutive_failures))
-                .load::<(Id, i32)>(conn)
-        })?;
-        Ok(rows.into_iter().collect())
-    }
-
     /// The rows of these sites from every location but `location`.
     pub fn of_sites_elsewhere(conn: &mut DbConnection, ids: &[Id], location: &str) -> QueryResult<Vec<SiteLocation>> {
         by_chunks(ids, |chunk| {
@@ -245,13 +233,13 @@ impl SiteLocation {
             .load(conn)
     }
 
-    /// When `location` last checked each site it has checked.
-    pub fn last_checked(conn: &mut DbConnection, location: &str) -> QueryResult<HashMap<Id, NaiveDateTime>> {
-        let rows: Vec<(Id, NaiveDateTime)> = site_locations::table
+    /// When `location` last checked each site it has checked, and its run of failures then.
+    pub fn left_at(conn: &mut DbConnection, location: &str) -> QueryResult<HashMap<Id, (NaiveDateTime, i32)>> {
+        let rows: Vec<(Id, NaiveDateTime, i32)> = site_locations::table
             .filter(site_locations::location.eq(location))
-            .select((site_locations::site_id, site_locations::checked_at))
+            .select((site_locations::site_id, site_locations::checked_at, site_locations::consecutive_failures))
             .load(conn)?;
-        Ok(rows.into_iter().collect())
+        Ok(rows.into_iter().map(|(id, at, run)| (id, (at, run))).collect())
     }
 
     /// Every row, for the metrics and the API.
