@@ -1,8 +1,9 @@
 //! `check` killed with SIGKILL at random points, then left to recover: no alert is lost, none
 //! arrives twice, and "outcome unknown" is only ever left by a kill after the hand-over mark.
 //!
-//! The kill points are drawn from a fixed seed (printed), over the time a whole round takes;
-//! the stand-ins answer a little slowly so kills land in every phase of a send.
+//! The kill points are drawn from a fixed seed (printed), over the time a whole round takes
+//! (see `RoundTimes`); the stand-ins answer a little slowly so kills land in every phase of a
+//! send.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -34,6 +35,25 @@ impl Xorshift {
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0 % bound.max(1)
+    }
+}
+
+/// How long whole rounds take, to draw kill points from: uniform over one and a half times
+/// their median. The median, not the longest, so one round slowed by a loaded machine does
+/// not push every later kill point past the end of the rounds it is meant to cut short.
+#[derive(Default)]
+struct RoundTimes(Vec<Duration>);
+
+impl RoundTimes {
+    fn add(&mut self, took: Duration) {
+        self.0.push(took);
+    }
+
+    fn kill_point(&self, random: &mut Xorshift) -> Duration {
+        let mut times = self.0.clone();
+        times.sort_unstable();
+        let median = times.get(times.len() / 2).copied().unwrap_or_default();
+        Duration::from_millis(random.below(median.as_millis() as u64 * 3 / 2))
     }
 }
 
@@ -114,7 +134,8 @@ both_backends! {
             crate::notify::twilio_section(&gateway.url(""), &format!("to = {phones:?}"))
         );
         let config = db.write_file("kill.toml", &toml);
-        let mut longest = whole_round(db, &config, &[]);
+        let mut times = RoundTimes::default();
+        times.add(whole_round(db, &config, &[]));
         let mut kills = 0;
         for cycle in 0..10 {
             let name = format!("c{cycle:02}x");
@@ -125,10 +146,10 @@ both_backends! {
                 if phase == 1 {
                     failing.lock().unwrap().retain(|p| *p != path);
                 }
-                let at = Duration::from_millis(random.below(longest.as_millis() as u64 * 3 / 2));
+                let at = times.kill_point(&mut random);
                 kills += usize::from(kill_after(spawn_round(db, &config, &["--site", &name]), at));
                 for _ in 0..2 {
-                    longest = longest.max(whole_round(db, &config, &["--site", &name]));
+                    times.add(whole_round(db, &config, &["--site", &name]));
                 }
             }
         }
@@ -197,17 +218,17 @@ both_backends! {
                 .unwrap();
         };
 
-        let mut longest = Duration::ZERO;
+        let mut times = RoundTimes::default();
         for _ in 0..3 {
             queue_closed(Event::OutageOpened);
-            longest = longest.max(whole_round(db, &config, &[]));
+            times.add(whole_round(db, &config, &[]));
         }
         let mut kills = 0;
         for run in 0..50 {
             queue_closed(if run % 2 == 0 { Event::SiteJoined } else { Event::SiteRecovered });
-            let at = Duration::from_millis(random.below(longest.as_millis() as u64 * 3 / 2));
+            let at = times.kill_point(&mut random);
             kills += usize::from(kill_after(spawn_round(db, &config, &[]), at));
-            longest = longest.max(whole_round(db, &config, &[]));
+            times.add(whole_round(db, &config, &[]));
         }
         settle_cut_sends(db, &config);
         eprintln!("{kills} of 50 rounds were killed before they finished");
