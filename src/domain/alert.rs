@@ -203,3 +203,52 @@ mod tests {
         assert!(!serde_json::to_string(&read).unwrap().contains("detail"), "no detail, no key");
     }
 }
+
+/// Alerts for tests that put them into words: sites of example.com that went down on
+/// 2026-11-21, in an outage that began then.
+#[cfg(test)]
+pub(crate) mod examples {
+    use chrono::{NaiveDate, NaiveDateTime};
+
+    use super::{Alert, AlertOutage, AlertSite, Event};
+
+    /// 2026-11-21 at `hour`:`minute` UTC.
+    pub fn at(hour: u32, minute: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap().and_hms_opt(hour, minute, 0).unwrap()
+    }
+
+    /// Site `name` at `https://{name}.example.com/`, answering 503 since `down_at`.
+    pub fn site(name: &str, down_at: NaiveDateTime) -> AlertSite {
+        AlertSite {
+            site_id: None,
+            group_id: None,
+            name: name.to_owned(),
+            slug: name.to_lowercase(),
+            url: format!("https://{}.example.com/", name.to_lowercase()),
+            status_code: Some(503),
+            error: None,
+            down_at: Some(down_at),
+            up_at: None,
+            locations: None,
+        }
+    }
+
+    /// `event` about `sites` of the open outage `outage_id`, which began at `started_at`;
+    /// queued at `created_at`.
+    pub fn alert(
+        event: Event,
+        sites: Vec<AlertSite>,
+        outage_id: &str,
+        started_at: NaiveDateTime,
+        created_at: NaiveDateTime,
+    ) -> Alert {
+        Alert {
+            event,
+            outage: Some(AlertOutage { id: outage_id.to_owned(), started_at, resolved_at: None }),
+            sites,
+            still_down: Vec::new(),
+            created_at,
+            detail: None,
+        }
+    }
+}

@@ -129,39 +129,18 @@ fn clock(context: &MessageContext, t: NaiveDateTime, reference: NaiveDateTime) -
 
 #[cfg(test)]
 mod tests {
-    use chrono::{NaiveDate, TimeDelta};
+    use chrono::TimeDelta;
 
     use super::*;
-    use crate::domain::alert::{AlertDetail, AlertOutage};
-
-    fn at(hour: u32, minute: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap().and_hms_opt(hour, minute, 0).unwrap()
-    }
+    use crate::domain::alert::AlertDetail;
+    use crate::domain::alert::examples::{self, at};
 
     fn site(name: &str) -> AlertSite {
-        AlertSite {
-            site_id: None,
-            group_id: None,
-            name: name.to_owned(),
-            slug: name.to_lowercase(),
-            url: format!("https://{}.example.com/", name.to_lowercase()),
-            status_code: Some(503),
-            error: None,
-            down_at: Some(at(13, 2)),
-            up_at: None,
-            locations: None,
-        }
+        examples::site(name, at(13, 2))
     }
 
     fn alert(event: Event, sites: Vec<AlertSite>) -> Alert {
-        Alert {
-            event,
-            outage: Some(AlertOutage { id: "o1".into(), started_at: at(13, 2), resolved_at: None }),
-            sites,
-            still_down: Vec::new(),
-            created_at: at(13, 5),
-            detail: None,
-        }
+        examples::alert(event, sites, "o1", at(13, 2), at(13, 5))
     }
 
     /// Paris: 13:02 UTC shows as 14:02. No public URL path, so links are short enough to

@@ -1,40 +1,13 @@
-use chrono::NaiveDate;
-
 use super::*;
-use crate::domain::alert::{AlertDetail, AlertOutage};
-
-fn at(hour: u32, minute: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap().and_hms_opt(hour, minute, 0).unwrap()
-}
+use crate::domain::alert::AlertDetail;
+use crate::domain::alert::examples::{self, at};
 
 fn site(name: &str) -> AlertSite {
-    AlertSite {
-        site_id: None,
-        group_id: None,
-        name: name.to_owned(),
-        slug: name.to_lowercase(),
-        url: format!("https://{}.example.com/", name.to_lowercase()),
-        status_code: Some(503),
-        error: None,
-        down_at: Some(at(9, 30)),
-        up_at: None,
-        locations: None,
-    }
+    examples::site(name, at(9, 30))
 }
 
 fn alert(event: Event, sites: Vec<AlertSite>) -> Alert {
-    Alert {
-        event,
-        outage: Some(AlertOutage {
-            id: "0b5e0c1e-4c1a-4b8e-9f6e-3a2d1c0b9a87".into(),
-            started_at: at(9, 30),
-            resolved_at: None,
-        }),
-        sites,
-        still_down: Vec::new(),
-        created_at: at(9, 31),
-        detail: None,
-    }
+    examples::alert(event, sites, "0b5e0c1e-4c1a-4b8e-9f6e-3a2d1c0b9a87", at(9, 30), at(9, 31))
 }
 
 /// A `tls_expiring` alert about `shop`, whose certificate expires on 2026-11-27 at 09:30 UTC.

@@ -1,36 +1,16 @@
-use chrono::{NaiveDate, NaiveDateTime};
-
 use super::*;
-use crate::domain::alert::AlertOutage;
+use crate::domain::alert::examples::{self, at};
 
-fn at(hour: u32, minute: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap().and_hms_opt(hour, minute, 0).unwrap()
-}
-
+/// A site whose URL has a query, to see it escaped.
 fn site(name: &str) -> AlertSite {
     AlertSite {
-        site_id: None,
-        group_id: None,
-        name: name.to_owned(),
-        slug: name.to_lowercase(),
         url: format!("https://{}.example.com/?a=1&b=2", name.to_lowercase()),
-        status_code: Some(503),
-        error: None,
-        down_at: Some(at(9, 30)),
-        up_at: None,
-        locations: None,
+        ..examples::site(name, at(9, 30))
     }
 }
 
 fn alert(event: Event, sites: Vec<AlertSite>) -> Alert {
-    Alert {
-        event,
-        outage: Some(AlertOutage { id: "o1".into(), started_at: at(9, 30), resolved_at: None }),
-        sites,
-        still_down: Vec::new(),
-        created_at: at(9, 31),
-        detail: None,
-    }
+    examples::alert(event, sites, "o1", at(9, 30), at(9, 31))
 }
 
 fn context() -> MessageContext {
