@@ -68,7 +68,11 @@ pub struct LeftHere {
 /// Reads what this location left of `sites`. The default location continues from the site's
 /// own newest check and run when it has no row yet (a database from before locations, or sites
 /// written by hand).
-pub fn left_here(conn: &mut DbConnection, location: &str, sites: &[Site]) -> Result<LeftHere, DbError> {
+pub fn left_here<'a>(
+    conn: &mut DbConnection,
+    location: &str,
+    sites: impl IntoIterator<Item = &'a Site>,
+) -> Result<LeftHere, DbError> {
     let rows = SiteLocation::left_at(conn, location)?;
     let mut left = LeftHere::default();
     for site in sites {

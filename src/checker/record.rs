@@ -101,8 +101,7 @@ pub(super) fn finish_round(
 /// The whole round's write as one transaction (every check in one batch with the decision).
 pub fn record_round(db: &Db, settings: &Settings, run_id: Id, checks: &[SiteCheck]) -> Result<Recorded, DbError> {
     let mut conn = db.conn()?;
-    let sites: Vec<Site> = checks.iter().map(|check| check.site.clone()).collect();
-    let runs_before = locations::left_here(&mut conn, &settings.location, &sites)?.runs;
+    let runs_before = locations::left_here(&mut conn, &settings.location, checks.iter().map(|c| &c.site))?.runs;
     finish_round(&mut conn, settings, run_id, Stored { runs_before, ..Stored::default() }, checks.to_vec())
 }
 
