@@ -10,7 +10,7 @@ use sitewatch::db::models::rollup::HourlyRollup;
 use sitewatch::db::models::site::Site;
 use sitewatch::db::models::site_view::{SiteView, ViewPing};
 use sitewatch::db::schema::{deliveries, sites};
-use sitewatch::db::{Db, Id, write_transaction};
+use sitewatch::db::{Db, DbConnection, Id, write_transaction};
 use sitewatch::domain::name::Name;
 use sitewatch::domain::site_url::SiteUrl;
 use sitewatch::domain::slug::Slug;
@@ -53,11 +53,7 @@ pub fn checks(db: &Db, site: &Site, last: NaiveDateTime, count: usize, down_ever
             }
         })
         .collect();
-    write_transaction(&mut conn, |c| {
-        SiteView::insert_all(c, &views)?;
-        HourlyRollup::add_views(c, &views)
-    })
-    .unwrap();
+    store_views(&mut conn, &views);
     let newest = views.last().unwrap();
     diesel::update(sites::table.find(site.id))
         .set((
@@ -71,6 +67,15 @@ pub fn checks(db: &Db, site: &Site, last: NaiveDateTime, count: usize, down_ever
         .execute(&mut conn)
         .unwrap();
     views
+}
+
+/// Stores `views`, counted, and their hourly rollups in one transaction, as a round does.
+fn store_views(conn: &mut DbConnection, views: &[SiteView]) {
+    write_transaction(conn, |c| {
+        SiteView::insert_all(c, views)?;
+        HourlyRollup::add_views(c, views)
+    })
+    .unwrap();
 }
 
 pub fn round(db: &Db, finished: NaiveDateTime, state: RunState) -> CheckRun {
@@ -126,11 +131,7 @@ pub fn now() -> NaiveDateTime {
 /// figures) and returns them.
 pub fn record(db: &Db, site: &Site, views: Vec<SiteView>) -> Vec<SiteView> {
     let mut conn = db.conn().unwrap();
-    write_transaction(&mut conn, |c| {
-        SiteView::insert_all(c, &views)?;
-        HourlyRollup::add_views(c, &views)
-    })
-    .unwrap();
+    store_views(&mut conn, &views);
     let newest = views.last().unwrap();
     let failures = views.iter().rev().take_while(|v| !v.up).count() as i32;
     diesel::update(sites::table.find(site.id))
