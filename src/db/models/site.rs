@@ -38,8 +38,8 @@ pub struct Site {
     /// When the current run of failed checks began; `None` while the site is up.
     pub failing_since: Option<NaiveDateTime>,
     /// How many views the site has: added by the writer of the views in the same transaction
-    /// (`SiteView::insert_all`, or a round's `Site::record_states_counting_views`), taken off by a trigger
-    /// when views are deleted.
+    /// (`SiteView::insert_all`, or a round's `Site::record_states_counting_views`), taken off
+    /// by a trigger when views are deleted.
     pub view_count: i64,
     /// Whether the newest check fell in a maintenance window.
     pub last_maintenance: bool,

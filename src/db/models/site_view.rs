@@ -103,8 +103,8 @@ impl SiteView {
 
     /// Stores views without counting them: the caller adds each to its site's `view_count` in
     /// the same transaction, as a check round does with the state it records for the site
-    /// (`Site::record_states_counting_views`), sparing the site's row a second rewrite. (Deleted views are
-    /// counted by the database.)
+    /// (`Site::record_states_counting_views`), sparing the site's row a second rewrite.
+    /// (Deleted views are counted by the database.)
     pub fn insert_uncounted(conn: &mut DbConnection, location: &str, views: &[SiteView]) -> QueryResult<usize> {
         let mut sorted: Vec<&SiteView> = views.iter().collect();
         sorted.sort_by_key(|v| (v.site_id, v.checked_at));
