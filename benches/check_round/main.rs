@@ -95,11 +95,11 @@ fn http_table(
     farm: &Farm,
 ) {
     println!(
-        "| backend | sites | never answering | concurrency | round (median of {rounds}) | database write | peak RSS | \
-         CPU of check | CPU of the machine ({} cores) |",
+        "| backend | sites | never answering | concurrency | round (median of {rounds}) | slowest round | database write | \
+         peak RSS | CPU of check | CPU of the machine ({} cores) |",
         machine_cpu::cores()
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (backend, server) in backends {
         for &sites in sizes {
             for hanging_share in [0, 10] {
@@ -111,11 +111,14 @@ fn http_table(
                     assert_eq!((r.checked - r.up) as usize, hanging, "exactly the hanging sites are down");
                 }
                 let (wall, write, rss) = medians(&results);
+                let walls: Vec<String> = results.iter().map(|r| format!("{:.2} s", r.wall.as_secs_f64())).collect();
+                eprintln!("{backend}, {sites} sites, {hanging} never answering: rounds in turn {}", walls.join(", "));
+                let slowest = results.iter().map(|r| r.wall).max().unwrap_or_default().as_secs_f64();
                 let check_cpu = median_secs(results.iter().map(|r| r.check_cpu));
                 let machine_cpu = median_secs(results.iter().map(|r| r.machine_cpu));
                 println!(
-                    "| {backend} | {sites} | {hanging} | {concurrency} | {wall:.2} s | {write} ms | {rss:.1} MB | \
-                     {check_cpu:.2} s | {machine_cpu:.2} s |"
+                    "| {backend} | {sites} | {hanging} | {concurrency} | {wall:.2} s | {slowest:.2} s | {write} ms | \
+                     {rss:.1} MB | {check_cpu:.2} s | {machine_cpu:.2} s |"
                 );
             }
         }
