@@ -42,9 +42,19 @@ pub fn start(conn: &mut DbConnection, user: &User, client: &str) -> Result<Strin
     Ok(secret)
 }
 
-/// The user whose session the cookie's secret names, while it is used within `idle`.
-pub fn resume(conn: &mut DbConnection, secret: &str, idle: TimeDelta) -> Result<Option<User>, ManageError> {
-    Ok(LoginSession::resume(conn, &hash_token(secret), now_utc(), idle)?.map(|(_, user)| user))
+/// The session the cookie's secret names and its user, while it is used within `idle`.
+pub fn resume(
+    conn: &mut DbConnection,
+    secret: &str,
+    idle: TimeDelta,
+) -> Result<Option<(LoginSession, User)>, ManageError> {
+    Ok(LoginSession::resume(conn, &hash_token(secret), now_utc(), idle)?)
+}
+
+/// Notes that the session (by its id, as `resume` returned it) was just used.
+pub fn touch(conn: &mut DbConnection, session_id: &str) -> Result<(), ManageError> {
+    LoginSession::touch(conn, session_id, now_utc())?;
+    Ok(())
 }
 
 /// Signing out: the session ends here and wherever its cookie was copied.

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use actix_web::web::Bytes;
 use chrono_tz::Tz;
 
+use super::auth::LastUse;
 use super::blocking::with_conn;
 use super::cache::SingleFlight;
 use super::dashboard::{Dashboard, Key as DashboardKey, Rendered};
@@ -35,6 +36,8 @@ pub struct AppState {
     pub dummy_hash: String,
     /// A session unused for this long ends.
     pub session_idle: chrono::TimeDelta,
+    /// When sessions and API tokens were last used, written in the background.
+    pub last_use: LastUse,
 }
 
 impl AppState {
@@ -50,6 +53,7 @@ impl AppState {
             generation: AtomicU64::new(0),
             dummy_hash,
             session_idle,
+            last_use: LastUse::default(),
         }
     }
 

@@ -1,14 +1,17 @@
 //! Sessions end for good: a cookie copied before sign-out, a new password, a revocation or a
 //! long idle stretch no longer opens anything.
 
-use chrono::TimeDelta;
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use reqwest::blocking::Client;
-use sitewatch::db::schema::login_sessions;
+use sitewatch::db::schema::{api_tokens, login_sessions};
 
 use super::{TestApp, add_user, client, csrf, sign_in, spawn, text};
 use crate::both_backends;
-use crate::harness::sw;
+use crate::harness::{Backend, sw, wait_until};
 
 /// Signs in and returns the session cookie exactly as the browser received it.
 fn signed_in_cookie(app: &TestApp, name: &str) -> (Client, String) {
@@ -71,11 +74,57 @@ both_backends! {
         let recent = sitewatch::domain::time::now_utc() - TimeDelta::days(13);
         diesel::update(login_sessions::table).set(login_sessions::last_seen_at.eq(recent)).execute(&mut *conn).unwrap();
         assert_eq!(with_copy(&app, &cookie), (200, 200), "13 idle days are within the default 14");
+        // The use just made is written in the background; wait for it before ageing the session.
+        wait_until("the use is noted", Duration::from_secs(20), || {
+            let seen: NaiveDateTime =
+                login_sessions::table.select(login_sessions::last_seen_at).first(&mut *conn).unwrap();
+            seen > recent
+        });
         let stale = sitewatch::domain::time::now_utc() - TimeDelta::days(15);
         diesel::update(login_sessions::table).set(login_sessions::last_seen_at.eq(stale)).execute(&mut *conn).unwrap();
         assert_eq!(with_copy(&app, &cookie), (302, 401));
         let left: i64 = login_sessions::table.count().get_result(&mut *conn).unwrap();
         assert_eq!(left, 0, "an expired session is deleted when it is next presented");
+    }
+}
+
+both_backends! {
+    /// While another writer holds the database (on SQLite a round of `check` holds the write
+    /// lock for each batch), signed-in requests and API calls answer at once; the sessions's
+    /// and the token's last use are written once the database is free.
+    fn last_use_is_written_in_the_background_never_on_the_request_path(db) {
+        let app = spawn(db);
+        add_user(&app.db, "alice");
+        let (_, cookie) = signed_in_cookie(&app, "alice");
+        let token = sw(db, &["token", "add", "alice", "--label", "deploy"]).ok().trim().to_owned();
+        let mut conn = app.db.conn().unwrap();
+        let long_ago = sitewatch::domain::time::now_utc() - TimeDelta::minutes(5);
+        diesel::update(login_sessions::table).set(login_sessions::last_seen_at.eq(long_ago)).execute(&mut *conn).unwrap();
+
+        let mut holder = app.db.conn().unwrap();
+        let hold = match db.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN; SELECT 1 FROM login_sessions FOR UPDATE; SELECT 1 FROM api_tokens FOR UPDATE",
+        };
+        holder.batch_execute(hold).unwrap();
+        // Waiting for the lock would take SQLite's busy timeout (10 s) or, on PostgreSQL, for ever.
+        let impatient = reqwest::blocking::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+        let page = impatient.get(app.url("/api/sites")).header("cookie", &cookie).send().unwrap();
+        assert_eq!(page.status(), 200, "a signed-in request while the database is held");
+        let api = impatient.get(app.url("/api/sites")).bearer_auth(&token).send().unwrap();
+        assert_eq!(api.status(), 200, "an API call while the database is held");
+        let marks = |conn: &mut sitewatch::db::DbConnection| {
+            let seen: NaiveDateTime = login_sessions::table.select(login_sessions::last_seen_at).first(conn).unwrap();
+            let used: Option<NaiveDateTime> = api_tokens::table.select(api_tokens::last_used_at).first(conn).unwrap();
+            (seen, used)
+        };
+        assert_eq!(marks(&mut conn), (long_ago, None), "nothing is written while the database is held");
+
+        holder.batch_execute("COMMIT").unwrap();
+        wait_until("the last uses are written", Duration::from_secs(20), || {
+            let (seen, used) = marks(&mut conn);
+            seen > long_ago && used.is_some()
+        });
     }
 }
 

@@ -20,9 +20,6 @@ pub struct LoginSession {
     pub client: String,
 }
 
-/// `last_seen_at` is written at most this often, so page views stay reads.
-const TOUCH_EVERY: TimeDelta = TimeDelta::minutes(1);
-
 impl LoginSession {
     pub fn insert(&self, conn: &mut DbConnection) -> QueryResult<usize> {
         diesel::insert_into(login_sessions::table).values(self).execute(conn)
@@ -30,6 +27,8 @@ impl LoginSession {
 
     /// The session and its user, if the session exists and was used within `idle`; an expired
     /// one is deleted. Its last use is recorded (at most once a minute).
+    /// The session with this id and its user while it was used within `idle`; a session idle
+    /// for longer is deleted here. Writes nothing else: `last_seen_at` moves by [`touch`](Self::touch).
     pub fn resume(
         conn: &mut DbConnection,
         id: &str,
@@ -47,10 +46,11 @@ impl LoginSession {
             LoginSession::end(conn, id)?;
             return Ok(None);
         }
-        if now - session.last_seen_at > TOUCH_EVERY {
-            diesel::update(login_sessions::table.find(id)).set(login_sessions::last_seen_at.eq(now)).execute(conn)?;
-        }
         Ok(Some((session, user)))
+    }
+
+    pub fn touch(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+        diesel::update(login_sessions::table.find(id)).set(login_sessions::last_seen_at.eq(now)).execute(conn)
     }
 
     pub fn end(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {

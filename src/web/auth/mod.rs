@@ -3,6 +3,7 @@
 //! anonymous JSON requests get 401.
 
 pub mod csrf;
+mod last_use;
 pub mod login;
 pub mod setup;
 mod throttle;
@@ -15,8 +16,9 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload, web};
-use chrono::TimeDelta;
 
+pub use self::last_use::LastUse;
+use self::last_use::User as LastUser;
 use super::error::WebError;
 use super::routes::{accepts_token, is_public, wants_json};
 use super::state::AppState;
@@ -29,9 +31,6 @@ use crate::manage::session as login_session;
 /// Session key holding the secret of the signed-in session (its hash is the row in
 /// `login_sessions`).
 pub const SESSION_SECRET: &str = "sid";
-
-/// A token's `last_used_at` is written at most this often, so API calls stay reads.
-const TOKEN_TOUCH_EVERY: TimeDelta = TimeDelta::minutes(1);
 
 /// The person (or their script) behind a request; present on every route but the public ones.
 #[derive(Debug, Clone)]
@@ -111,18 +110,14 @@ fn bearer_token(req: &ServiceRequest) -> Option<String> {
 
 async fn user_by_token(state: &AppState, token: String) -> Result<CurrentUser, WebError> {
     let hash = hash_token(&token);
-    state
+    let (token, user) = state
         .run(move |conn| {
-            let (token, user) = ApiToken::find_by_hash(conn, &hash)?.ok_or_else(|| {
-                WebError::Unauthorized("the API token is not valid (it may have been revoked)".into())
-            })?;
-            let now = now_utc();
-            if token.last_used_at.is_none_or(|t| now - t > TOKEN_TOUCH_EVERY) {
-                ApiToken::touch(conn, token.id)?;
-            }
-            Ok(CurrentUser { id: user.id, username: user.username })
+            ApiToken::find_by_hash(conn, &hash)?
+                .ok_or_else(|| WebError::Unauthorized("the API token is not valid (it may have been revoked)".into()))
         })
-        .await
+        .await?;
+    state.last_use.note(&state.db, LastUser::Token(token.id), token.last_used_at, now_utc());
+    Ok(CurrentUser { id: user.id, username: user.username })
 }
 
 async fn user_by_session(state: &AppState, req: &ServiceRequest) -> Result<Option<CurrentUser>, WebError> {
@@ -133,9 +128,11 @@ async fn user_by_session(state: &AppState, req: &ServiceRequest) -> Result<Optio
     // A session ended elsewhere (signed out, a new password, revoked, idle too long, its user
     // removed) stops this cookie at once, wherever it was copied.
     let idle = state.session_idle;
-    let user = state.manage(move |conn| login_session::resume(conn, &secret, idle)).await??;
-    if user.is_none() {
+    let resumed = state.manage(move |conn| login_session::resume(conn, &secret, idle)).await??;
+    let Some((found, user)) = resumed else {
         session.purge();
-    }
-    Ok(user.map(|u| CurrentUser { id: u.id, username: u.username }))
+        return Ok(None);
+    };
+    state.last_use.note(&state.db, LastUser::Session(found.id), Some(found.last_seen_at), now_utc());
+    Ok(Some(CurrentUser { id: user.id, username: user.username }))
 }
