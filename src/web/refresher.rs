@@ -8,7 +8,8 @@ use actix_web::web;
 use super::metrics::window_metrics;
 use super::state::AppState;
 
-/// How often the refresher looks whether the picture is out of date.
+/// How often the refresher looks whether the picture is out of date, besides when a request
+/// finds it a round behind.
 const TICK: Duration = Duration::from_secs(5);
 /// Availability over a window moves slowly: summed after each round, and at least this often.
 const WINDOWS_MAX_AGE: Duration = Duration::from_secs(60);
@@ -18,13 +19,15 @@ pub async fn keep_fresh(state: web::Data<AppState>) {
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        tick.tick().await;
-        if let Err(error) = state.refresh_public().await {
-            tracing::warn!(%error, "refreshing the public status page failed; the next tick tries again");
+        tokio::select! {
+            _ = tick.tick() => {}
+            () = state.dashboard.fell_behind() => {}
         }
         if let Err(error) = state.dashboard.refresh(&state.db, state.time_zone, state.generation()).await {
             tracing::warn!(%error, "refreshing the dashboard failed; the next tick tries again");
-            continue;
+        }
+        if let Err(error) = state.refresh_public().await {
+            tracing::warn!(%error, "refreshing the public status page failed; the next tick tries again");
         }
         let Some(picture) = state.dashboard.current() else { continue };
         if !state.window_metrics.needs_refresh(&picture.key, WINDOWS_MAX_AGE) {

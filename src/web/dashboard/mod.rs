@@ -1,10 +1,11 @@
 //! The dashboard's picture and everything drawn from it (`/`, `/data.json`, `/metrics`), built
 //! from `sites.last_*` and the hourly rollups (never the views table) and kept in memory.
 //!
-//! The picture is rebuilt when a newer check round has finished or something was changed
-//! through the web app (the request that notices builds it while the others get the previous
-//! copy), and by the background refresher every half minute so "3 minutes ago" stays true and
-//! changes made by the CLI or another web server show up.
+//! The picture is rebuilt by the background refresher when a newer check round has finished
+//! (the request that notices wakes it, and every request gets the previous copy meanwhile) and
+//! every half minute, so "3 minutes ago" stays true and changes made by the CLI or another web
+//! server show up. After a change made through the web app the request that notices builds the
+//! new picture itself, so whoever made the change sees it on the next page.
 
 mod render;
 mod splice;
@@ -18,6 +19,7 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
+use tokio::sync::Notify;
 
 use super::blocking::with_conn;
 use super::cache::SingleFlight;
@@ -113,6 +115,8 @@ pub struct Rendered {
 pub struct Dashboard {
     picture: SingleFlight<Key, Rendered>,
     probe: Mutex<Probe>,
+    /// Wakes the refresher when a request finds a copy a round behind.
+    behind: Notify,
 }
 
 /// The requests' copy of the newest finished round and when it was last looked up.
@@ -157,10 +161,28 @@ impl Dashboard {
         Ok(mark)
     }
 
-    /// The picture for the newest round and `generation`; built by one request at a time.
+    /// The picture for the newest round and `generation`, or the previous round's while the
+    /// refresher builds it; built by one task at a time.
     pub async fn get(&self, db: &Db, tz: Tz, generation: u64) -> Result<Arc<Rendered>, WebError> {
         let key = (self.newest_round(db, true).await?, generation);
+        if let Some(previous) = self.behind(&self.picture, &key) {
+            return Ok(previous);
+        }
         self.picture.get(key, || build(db, tz, key)).await
+    }
+
+    /// The copy in `cache` when it is only a round behind `key` (built for the same change
+    /// count), having woken the refresher to build the newer one. A round's results may show
+    /// a moment late; a change made through the web app may not, and is built by the caller.
+    pub fn behind<T>(&self, cache: &SingleFlight<Key, T>, key: &Key) -> Option<Arc<T>> {
+        let copy = cache.current().filter(|copy| copy.key != *key && copy.key.1 == key.1)?;
+        self.behind.notify_one();
+        Some(copy.value)
+    }
+
+    /// Resolves when a request has found a copy a round behind (see [`behind`](Self::behind)).
+    pub async fn fell_behind(&self) {
+        self.behind.notified().await;
     }
 
     /// The picture as last built, if any request has asked for one yet.
@@ -185,19 +207,28 @@ impl Dashboard {
 
 async fn build(db: &Db, tz: Tz, key: Key) -> Result<Rendered, WebError> {
     let started = Instant::now();
-    let rendered = with_conn(db, move |conn| {
+    let (rendered, loaded, drawn) = with_conn(db, move |conn| {
         let summary = Summary::load(conn, tz)?;
+        let loaded = started.elapsed();
         let html = render::page(&summary, tz)?;
         let json = render::json(&summary)?;
-        Ok(Rendered {
+        let drawn = started.elapsed();
+        let rendered = Rendered {
             key,
             summary: Arc::new(summary),
             html: Spliced::new(&html, ACCOUNT_SLOT),
             json: Encoded::new(json),
-        })
+        };
+        Ok((rendered, loaded, drawn))
     })
     .await?;
-    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "dashboard rebuilt");
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        load_ms = loaded.as_millis() as u64,
+        render_ms = (drawn - loaded).as_millis() as u64,
+        compress_ms = (started.elapsed() - drawn).as_millis() as u64,
+        "dashboard rebuilt"
+    );
     Ok(rendered)
 }
 

@@ -37,9 +37,13 @@ pub struct PublicCache {
 }
 
 impl PublicCache {
-    /// The snapshot for the newest round and the latest change.
+    /// The snapshot for the newest round and the latest change, or the previous round's while
+    /// the refresher builds it (see `Dashboard::behind`).
     pub async fn get(&self, source: Source<'_>) -> Result<Arc<Snapshot>, WebError> {
         let key = (source.dashboard.newest_round(source.db, true).await?, source.generation);
+        if let Some(previous) = source.dashboard.behind(&self.snapshot, &key) {
+            return Ok(previous);
+        }
         self.snapshot.get(key, || build(source)).await
     }
 
