@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use super::{DbConnection, Id, MultiBackend};
 
 /// Where the checks of a stretch of time are read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CountSource {
     Views,
     Hourly,

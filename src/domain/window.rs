@@ -66,7 +66,7 @@ impl Window {
 }
 
 /// A half-open stretch of time, `from <= t < until`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Span {
     pub from: NaiveDateTime,
     pub until: NaiveDateTime,

@@ -5,11 +5,12 @@
 //! equal those summed from the raw views (percentiles within `histogram::RELATIVE_ERROR`).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
 use super::daily;
-use crate::db::counts::{CountSource, site_counts};
+use crate::db::counts::{CountSource, SiteCounts, site_counts};
 use crate::db::models::outage::OutageSite;
 use crate::db::models::rollup::{DailyRollup, HourlyRollup, MonthlyRollup, RollupRecord};
 use crate::db::models::site::Site;
@@ -143,23 +144,39 @@ pub fn raw_figures_between(conn: &mut DbConnection, site_ids: &[Id], span: Span)
     Ok(sum.finish())
 }
 
-/// `(checks, ups)` of every site in `span`, summed by the database (`/metrics` wants every
-/// site at once, and needs no histograms).
-pub fn counts_by_site(conn: &mut DbConnection, span: Span, rolled: Rolled) -> Result<HashMap<Id, (i64, i64)>, DbError> {
-    let plan = plan(span, rolled);
-    let pieces = (plan.raw.iter().map(|p| (CountSource::Views, p)))
-        .chain(plan.hourly.iter().map(|p| (CountSource::Hourly, p)))
-        .chain(plan.daily.iter().map(|p| (CountSource::Daily, p)))
-        .chain(plan.monthly.iter().map(|p| (CountSource::Monthly, p)));
-    let mut totals: HashMap<Id, (i64, i64)> = HashMap::new();
-    for (source, piece) in pieces {
-        for row in site_counts(conn, source, piece.from, piece.until)? {
-            let total = totals.entry(row.site_id).or_default();
-            total.0 += row.checks;
-            total.1 += row.ups;
+/// `(checks, ups)` of every site over each of `windows` ending at `now`, summed by the database
+/// (`/metrics` and the public page want every site at once, and need no histograms). A piece
+/// that several windows share, such as the partial hour that ends all but the shortest, is
+/// summed once: on raw views it is the costly part.
+pub fn counts_by_site(
+    conn: &mut DbConnection,
+    windows: &[Window],
+    now: NaiveDateTime,
+    rolled: Rolled,
+) -> Result<HashMap<Window, HashMap<Id, (i64, i64)>>, DbError> {
+    let mut summed: HashMap<(CountSource, Span), Vec<SiteCounts>> = HashMap::new();
+    let mut by_window = HashMap::new();
+    for &window in windows {
+        let plan = plan(window.span(now), rolled);
+        let pieces = (plan.raw.iter().map(|p| (CountSource::Views, *p)))
+            .chain(plan.hourly.iter().map(|p| (CountSource::Hourly, *p)))
+            .chain(plan.daily.iter().map(|p| (CountSource::Daily, *p)))
+            .chain(plan.monthly.iter().map(|p| (CountSource::Monthly, *p)));
+        let mut totals: HashMap<Id, (i64, i64)> = HashMap::new();
+        for (source, piece) in pieces {
+            let rows = match summed.entry((source, piece)) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => new.insert(site_counts(conn, source, piece.from, piece.until)?),
+            };
+            for row in rows.iter() {
+                let total = totals.entry(row.site_id).or_default();
+                total.0 += row.checks;
+                total.1 += row.ups;
+            }
         }
+        by_window.insert(window, totals);
     }
-    Ok(totals)
+    Ok(by_window)
 }
 
 /// The windows `sitewatch status` shows for every site.

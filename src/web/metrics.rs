@@ -239,8 +239,9 @@ pub fn traffic_metrics(logs: &[TrafficLog]) -> String {
 pub fn window_metrics(conn: &mut DbConnection, summary: &Summary) -> Result<Bytes, WebError> {
     let rolled = rolled_until(conn)?;
     let availability = Family::<WindowLabels, Ratio>::default();
+    let mut by_window = counts_by_site(conn, &Window::ALL, summary.now, rolled)?;
     for window in Window::ALL {
-        let counts = counts_by_site(conn, window.span(summary.now), rolled)?;
+        let counts = by_window.remove(&window).unwrap_or_default();
         for (group, s) in summary.sites() {
             let Some(&(checks, ups)) = counts.get(&s.site.id).filter(|(checks, _)| *checks > 0) else { continue };
             let labels =

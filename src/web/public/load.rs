@@ -145,8 +145,8 @@ impl PublicView {
         let maintenance = public_windows(conn, tz, now, &groups, &public_sites, &public_groups)?;
 
         let mut windows: HashMap<Id, HashMap<Window, (i64, i64)>> = HashMap::new();
-        for window in Window::ALL {
-            for (site, figures) in counts_by_site(conn, window.span(now), rolled)? {
+        for (window, counts) in counts_by_site(conn, &Window::ALL, now, rolled)? {
+            for (site, figures) in counts {
                 windows.entry(site).or_default().insert(window, figures);
             }
         }
