@@ -15,7 +15,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
-use super::dashboard::Summary;
+use super::dashboard::{Rendered, Summary};
 use super::error::WebError;
 use super::state::AppState;
 use crate::db::DbConnection;
@@ -258,6 +258,16 @@ pub fn window_metrics(conn: &mut DbConnection, summary: &Summary) -> Result<Byte
     Ok(Bytes::from(encoded(&registry)))
 }
 
+/// The per-site block for `picture`, encoded once per picture (10,000 sites make some 100,000
+/// lines, too many to write again for every scrape) on the blocking pool: it takes a while, and
+/// would hold up the requests sharing a worker with it.
+pub async fn encode_sites(picture: &Rendered) -> Result<Bytes, WebError> {
+    let summary = picture.summary.clone();
+    web::block(move || Bytes::from(site_metrics(&summary)))
+        .await
+        .map_err(|e| WebError::Internal(format!("encoding the per-site metrics failed: {e}")))
+}
+
 pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
     let picture = state.picture().await?;
     let windows = state
@@ -267,15 +277,7 @@ pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, WebErro
             state.run(move |conn| window_metrics(conn, &summary))
         })
         .await?;
-    // Encoded once per picture: 10,000 sites make some 100,000 lines, too many to write again
-    // for every scrape.
-    let sites = state
-        .site_metrics
-        .get(picture.key, || {
-            let summary = picture.summary.clone();
-            async move { Ok::<_, WebError>(Bytes::from(site_metrics(&summary))) }
-        })
-        .await?;
+    let sites = state.site_metrics.get(picture.key, || encode_sites(&picture)).await?;
     let logs = state.run(|conn| Ok(TrafficLog::all(conn)?)).await?;
     let mut body = String::from(std::str::from_utf8(&sites).unwrap_or_default());
     body.push_str(std::str::from_utf8(&windows).unwrap_or_default());

@@ -1,11 +1,11 @@
 //! The background refresher: keeps the dashboard's picture, the public status snapshot and the
-//! availability figures of `/metrics` fresh while the app runs, so requests only read what it built.
+//! figures of `/metrics` fresh while the app runs, so requests only read what it built.
 
 use std::time::Duration;
 
 use actix_web::web;
 
-use super::metrics::window_metrics;
+use super::metrics::{encode_sites, window_metrics};
 use super::state::AppState;
 
 /// How often the refresher looks whether the picture is out of date, besides when a request
@@ -30,6 +30,12 @@ pub async fn keep_fresh(state: web::Data<AppState>) {
             tracing::warn!(%error, "refreshing the public status page failed; the next tick tries again");
         }
         let Some(picture) = state.dashboard.current() else { continue };
+        // The per-site block of `/metrics` follows each new picture, once something scrapes it.
+        if state.site_metrics.current().is_some_and(|copy| copy.key != picture.key)
+            && let Err(error) = state.site_metrics.refresh(picture.key, || encode_sites(&picture)).await
+        {
+            tracing::warn!(%error, "encoding /metrics failed; the next tick tries again");
+        }
         if !state.window_metrics.needs_refresh(&picture.key, WINDOWS_MAX_AGE) {
             continue;
         }
