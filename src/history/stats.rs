@@ -144,6 +144,9 @@ pub fn raw_figures_between(conn: &mut DbConnection, site_ids: &[Id], span: Span)
     Ok(sum.finish())
 }
 
+/// `(checks, ups)` of each site.
+pub type CountsBySite = HashMap<Id, (i64, i64)>;
+
 /// `(checks, ups)` of every site over each of `windows` ending at `now`, summed by the database
 /// (`/metrics` and the public page want every site at once, and need no histograms). A piece
 /// that several windows share, such as the partial hour that ends all but the shortest, is
@@ -153,7 +156,7 @@ pub fn counts_by_site(
     windows: &[Window],
     now: NaiveDateTime,
     rolled: Rolled,
-) -> Result<HashMap<Window, HashMap<Id, (i64, i64)>>, DbError> {
+) -> Result<HashMap<Window, CountsBySite>, DbError> {
     let mut summed: HashMap<(CountSource, Span), Vec<SiteCounts>> = HashMap::new();
     let mut by_window = HashMap::new();
     for &window in windows {
@@ -162,7 +165,7 @@ pub fn counts_by_site(
             .chain(plan.hourly.iter().map(|p| (CountSource::Hourly, *p)))
             .chain(plan.daily.iter().map(|p| (CountSource::Daily, *p)))
             .chain(plan.monthly.iter().map(|p| (CountSource::Monthly, *p)));
-        let mut totals: HashMap<Id, (i64, i64)> = HashMap::new();
+        let mut totals = CountsBySite::new();
         for (source, piece) in pieces {
             let rows = match summed.entry((source, piece)) {
                 Entry::Occupied(known) => known.into_mut(),

@@ -17,6 +17,7 @@ mod filters;
 mod format;
 mod guard;
 mod health;
+mod last_use;
 mod layout;
 mod metrics;
 mod pages;

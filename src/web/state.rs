@@ -7,11 +7,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use actix_web::web::Bytes;
 use chrono_tz::Tz;
 
-use super::auth::LastUse;
 use super::blocking::with_conn;
 use super::cache::SingleFlight;
 use super::dashboard::{Dashboard, Key as DashboardKey, Rendered};
 use super::error::WebError;
+use super::last_use::LastUse;
 use super::public::snapshot::{PublicCache, Snapshot, Source};
 use crate::db::{Db, DbConnection};
 use crate::manage::ManageError;

@@ -3,7 +3,6 @@
 //! anonymous JSON requests get 401.
 
 pub mod csrf;
-mod last_use;
 pub mod login;
 pub mod setup;
 mod throttle;
@@ -17,9 +16,8 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload, web};
 
-pub use self::last_use::LastUse;
-use self::last_use::User as LastUser;
 use super::error::WebError;
+use super::last_use::User as LastUser;
 use super::routes::{accepts_token, is_public, wants_json};
 use super::state::AppState;
 use crate::db::Id;
