@@ -1,11 +1,11 @@
 //! When a session or an API token was last used: written at most once a minute, and never on
 //! the request's path.
 //!
-//! A request that finds the mark due hands the write to the blocking pool and goes on. Had it
-//! waited, every request would stall while another writer holds the database: on SQLite a
-//! round of `check` holds the write lock for the length of each batch, and all the requests
-//! arriving in that moment (they all find the mark due) queued one behind the other. At most
-//! one write per session or token is under way at a time.
+//! A request that finds the mark due hands the write to the blocking pool and goes on. Were it
+//! to wait, it would stall while another writer holds the database (on SQLite a round of
+//! `check` holds the write lock for the length of each batch), and every request arriving in
+//! that moment would find the mark due too and queue behind it. At most one write per session
+//! or token is under way at a time.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
