@@ -14,6 +14,8 @@ use chrono::{NaiveDateTime, TimeDelta};
 
 use crate::db::models::api_token::ApiToken;
 use crate::db::{Db, Id};
+use crate::domain::time::now_utc;
+use crate::manage::ManageError;
 use crate::manage::session as login_session;
 
 /// A mark is written again only when it is older than this.
@@ -36,23 +38,27 @@ impl User {
     }
 }
 
-/// The marks being written now.
-#[derive(Default)]
+/// Where the marks go, and those being written now.
 pub struct LastUse {
+    db: Db,
     writing: Arc<Mutex<HashSet<User>>>,
 }
 
 impl LastUse {
-    /// Notes a use at `now` of what was last marked at `last`, in the background when due.
-    pub fn note(&self, db: &Db, user: User, last: Option<NaiveDateTime>, now: NaiveDateTime) {
-        if last.is_some_and(|at| now - at <= WRITE_EVERY) {
+    pub fn new(db: Db) -> LastUse {
+        LastUse { db, writing: Arc::default() }
+    }
+
+    /// Notes a use, now, of what was last marked at `last`: in the background, when due.
+    pub fn note(&self, user: User, last: Option<NaiveDateTime>) {
+        if last.is_some_and(|at| now_utc() - at <= WRITE_EVERY) {
             return;
         }
         if !self.writing.lock().unwrap_or_else(|e| e.into_inner()).insert(user.clone()) {
             return;
         }
         let writing = Arc::clone(&self.writing);
-        let db = db.clone();
+        let db = self.db.clone();
         actix_web::rt::task::spawn_blocking(move || {
             if let Err(error) = write(&db, &user) {
                 tracing::warn!(of = user.kind(), %error, "could not note a last use; a later request tries again");
@@ -62,10 +68,10 @@ impl LastUse {
     }
 }
 
-fn write(db: &Db, user: &User) -> Result<(), String> {
-    let mut conn = db.conn().map_err(|e| e.to_string())?;
+fn write(db: &Db, user: &User) -> Result<(), ManageError> {
+    let mut conn = db.conn()?;
     match user {
-        User::Session(id) => login_session::touch(&mut conn, id).map_err(|e| e.to_string()),
-        User::Token(id) => ApiToken::touch(&mut conn, *id).map(drop).map_err(|e| e.to_string()),
+        User::Session(id) => login_session::touch(&mut conn, id),
+        User::Token(id) => Ok(ApiToken::touch(&mut conn, *id).map(drop)?),
     }
 }

@@ -277,7 +277,7 @@ pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, WebErro
             state.run(move |conn| window_metrics(conn, &summary))
         })
         .await?;
-    let sites = state.site_metrics.get(picture.key, || encode_sites(&picture)).await?;
+    let sites = state.dashboard.follow(&state.site_metrics, picture.key, || encode_sites(&picture)).await?;
     let logs = state.run(|conn| Ok(TrafficLog::all(conn)?)).await?;
     let mut body = String::from(std::str::from_utf8(&sites).unwrap_or_default());
     body.push_str(std::str::from_utf8(&windows).unwrap_or_default());

@@ -42,6 +42,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, settings: Arc<Settings>, dummy_hash: String, session_idle: chrono::TimeDelta) -> AppState {
+        let last_use = LastUse::new(db.clone());
         AppState {
             db,
             time_zone: settings.time_zone,
@@ -53,7 +54,7 @@ impl AppState {
             generation: AtomicU64::new(0),
             dummy_hash,
             session_idle,
-            last_use: LastUse::default(),
+            last_use,
         }
     }
 

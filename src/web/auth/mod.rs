@@ -23,7 +23,6 @@ use super::state::AppState;
 use crate::db::Id;
 use crate::db::models::api_token::ApiToken;
 use crate::domain::api_token::hash_token;
-use crate::domain::time::now_utc;
 use crate::manage::session as login_session;
 
 /// Session key holding the secret of the signed-in session (its hash is the row in
@@ -114,7 +113,7 @@ async fn user_by_token(state: &AppState, token: String) -> Result<CurrentUser, W
                 .ok_or_else(|| WebError::Unauthorized("the API token is not valid (it may have been revoked)".into()))
         })
         .await?;
-    state.last_use.note(&state.db, LastUser::Token(token.id), token.last_used_at, now_utc());
+    state.last_use.note(LastUser::Token(token.id), token.last_used_at);
     Ok(CurrentUser { id: user.id, username: user.username })
 }
 
@@ -131,6 +130,6 @@ async fn user_by_session(state: &AppState, req: &ServiceRequest) -> Result<Optio
         session.purge();
         return Ok(None);
     };
-    state.last_use.note(&state.db, LastUser::Session(found.id), Some(found.last_seen_at), now_utc());
+    state.last_use.note(LastUser::Session(found.id), Some(found.last_seen_at));
     Ok(Some(CurrentUser { id: user.id, username: user.username }))
 }

@@ -11,6 +11,7 @@ mod render;
 mod splice;
 mod summary;
 
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -165,22 +166,26 @@ impl Dashboard {
     /// refresher builds it; built by one task at a time.
     pub async fn get(&self, db: &Db, tz: Tz, generation: u64) -> Result<Arc<Rendered>, WebError> {
         let key = (self.newest_round(db, true).await?, generation);
-        if let Some(previous) = self.behind(&self.picture, &key) {
-            return Ok(previous);
+        self.follow(&self.picture, key, || build(db, tz, key)).await
+    }
+
+    /// The copy in `cache` for `key`, for anything cached per picture key. A copy only a round
+    /// behind (built for the same change count) is returned at once, having woken the
+    /// refresher to build the newer one: a round's results may show a moment late. A change
+    /// made through the web app may not, so otherwise the caller builds (one task at a time).
+    pub async fn follow<T, F, Fut>(&self, cache: &SingleFlight<Key, T>, key: Key, build: F) -> Result<Arc<T>, WebError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, WebError>>,
+    {
+        if let Some(previous) = cache.current().filter(|copy| copy.key != key && copy.key.1 == key.1) {
+            self.behind.notify_one();
+            return Ok(previous.value);
         }
-        self.picture.get(key, || build(db, tz, key)).await
+        cache.get(key, build).await
     }
 
-    /// The copy in `cache` when it is only a round behind `key` (built for the same change
-    /// count), having woken the refresher to build the newer one. A round's results may show
-    /// a moment late; a change made through the web app may not, and is built by the caller.
-    pub fn behind<T>(&self, cache: &SingleFlight<Key, T>, key: &Key) -> Option<Arc<T>> {
-        let copy = cache.current().filter(|copy| copy.key != *key && copy.key.1 == key.1)?;
-        self.behind.notify_one();
-        Some(copy.value)
-    }
-
-    /// Resolves when a request has found a copy a round behind (see [`behind`](Self::behind)).
+    /// Resolves when a request has found a copy a round behind (see [`follow`](Self::follow)).
     pub async fn fell_behind(&self) {
         self.behind.notified().await;
     }

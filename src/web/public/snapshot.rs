@@ -38,13 +38,10 @@ pub struct PublicCache {
 
 impl PublicCache {
     /// The snapshot for the newest round and the latest change, or the previous round's while
-    /// the refresher builds it (see `Dashboard::behind`).
+    /// the refresher builds it (see `Dashboard::follow`).
     pub async fn get(&self, source: Source<'_>) -> Result<Arc<Snapshot>, WebError> {
         let key = (source.dashboard.newest_round(source.db, true).await?, source.generation);
-        if let Some(previous) = source.dashboard.behind(&self.snapshot, &key) {
-            return Ok(previous);
-        }
-        self.snapshot.get(key, || build(source)).await
+        source.dashboard.follow(&self.snapshot, key, || build(source)).await
     }
 
     /// Rebuilds the snapshot when it is out of date or older than `MAX_AGE` (the refresher),
